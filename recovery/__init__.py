@@ -1,0 +1,30 @@
+"""Addiction-risk screening and recovery planner.
+
+`create_app` reads like a table of contents: configuration, extensions, content, blueprints.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from recovery import cli, config, db, errors, security, seeds
+from recovery.questionnaire import views as questionnaire_views
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then RECOVERY_* variables."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config.load_config(app, test_config)
+    db.init_app(app)
+    seeds.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(questionnaire_views.bp)
+    cli.init_app(app)
+    return app

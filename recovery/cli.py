@@ -1,0 +1,133 @@
+"""Command-line tools: check the content, print the questionnaire, score answers from JSON."""
+
+import json
+import sys
+from dataclasses import asdict
+from typing import IO, Any, NoReturn
+
+import click
+from flask import Flask
+
+from recovery.content.conditions import (
+    AllOf,
+    Always,
+    AnswerIn,
+    AnyOf,
+    Condition,
+    Not,
+)
+from recovery.content.model import Content
+from recovery.screening.answers import AnswerError
+from recovery.screening.engine import screen
+from recovery.seeds import current_content
+
+MAX_INPUT_BYTES = 1_000_000
+
+
+def condition_to_dict(condition: Condition) -> Any:
+    """Skip logic as plain data: the same shape the seed files use."""
+    if isinstance(condition, Always):
+        return None
+    if isinstance(condition, AnswerIn):
+        return {"answer": {"item": condition.item, "in": sorted(condition.values)}}
+    if isinstance(condition, AllOf):
+        return {"all": [condition_to_dict(p) for p in condition.parts]}
+    if isinstance(condition, AnyOf):
+        return {"any": [condition_to_dict(p) for p in condition.parts]}
+    if isinstance(condition, Not):
+        return {"not": condition_to_dict(condition.part)}
+    raise TypeError(f"not a skip-logic condition: {condition!r}")  # the loader forbids these
+
+
+def questionnaire_to_dict(content: Content) -> dict[str, Any]:
+    q = content.questionnaire
+    return {
+        "content_version": content.version,
+        "subject_item": q.subject_item,
+        "steps": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "intro": step.intro,
+                "show_if": condition_to_dict(step.show_if),
+                "items": [
+                    {
+                        "id": item.id,
+                        "kind": item.kind,
+                        "text": item.text,
+                        "hint": item.hint,
+                        "required": item.is_required,
+                        "multiple": item.is_multiple,
+                        "show_if": condition_to_dict(item.show_if),
+                        "options": [
+                            {"id": o.id, "label": o.label, "score": o.score,
+                             "exclusive": o.is_exclusive, "show_if": condition_to_dict(o.show_if)}
+                            for o in item.options
+                        ],
+                    }
+                    for item in step.items
+                ],
+            }
+            for step in q.steps
+        ],
+    }
+
+
+@click.command("check-content")
+def check_content_command() -> None:
+    """Validate seeds/ (the app has already loaded it strictly) and print a summary."""
+    content = current_content()
+    q = content.questionnaire
+    click.echo(
+        f"Content {content.version} is valid: {len(q.steps)} steps, {len(q.items)} questions, "
+        f"{len(content.scales)} scales, {len(content.flags)} flags, {len(content.paths)} paths, "
+        f"{len(content.crisis_locales)} crisis locales."
+    )
+
+
+@click.command("questionnaire")
+def questionnaire_command() -> None:
+    """Print the questionnaire definition as JSON: ids, text, options and skip logic."""
+    click.echo(json.dumps(questionnaire_to_dict(current_content()), indent=2, ensure_ascii=False))
+
+
+@click.command("assess")
+@click.argument("answers_file", type=click.File("rb"), default="-")
+@click.option("--locale", default=None, help="Country code for crisis resources, e.g. US or GB.")
+def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
+    """Read answers as JSON (item id -> value) from ANSWERS_FILE or standard input and print the
+    screening result as JSON."""
+    raw = answers_file.read(MAX_INPUT_BYTES + 1)
+    if len(raw) > MAX_INPUT_BYTES:
+        fail("the answers file is larger than 1 MB")
+    try:
+        answers = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        fail("the answers are not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        fail(f"the answers are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    if not isinstance(answers, dict):
+        fail("the answers must be a JSON object of item id -> value")
+    content = current_content()
+    if locale is not None and locale not in {loc.id for loc in content.crisis_locales}:
+        fail(f"unknown locale {locale!r}; known: "
+             + ", ".join(loc.id for loc in content.crisis_locales))
+    try:
+        result = screen(answers, content, locale=locale)
+    except AnswerError as exc:
+        lines = [f"  {p.item or '(answers)'}: {p.message}" for p in exc.problems]
+        fail("the answers can't be scored:\n" + "\n".join(lines))
+    output = result.to_dict()
+    output["answers"] = result.answers
+    output["crisis_resources"] = asdict(content.crisis_locale(locale))
+    click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def init_app(app: Flask) -> None:
+    for command in (check_content_command, questionnaire_command, assess_command):
+        app.cli.add_command(command)

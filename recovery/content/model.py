@@ -1,0 +1,170 @@
+"""The validated content, as plain frozen dataclasses: what seeds/ holds once it has been checked."""
+
+from dataclasses import dataclass, field
+
+from recovery.content.conditions import Always, Condition
+
+ITEM_KINDS = ("single", "multi", "yes_no", "scale")
+FLAG_KINDS = ("crisis", "medical", "co_use", "interaction", "co_occurring", "warning_sign")
+# Ordered from most to least urgent; the result page sorts medical flags this way.
+URGENCIES = ("emergency", "today", "soon", "routine")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    score: int = 0
+    is_exclusive: bool = False  # "none of these" cannot be combined with other choices
+    in_text: str = ""  # for the subject item: how the choice reads inside a sentence
+    show_if: Condition = field(default_factory=Always)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: str
+    text: str
+    options: tuple[Option, ...]
+    hint: str = ""
+    area: str = ""  # a plain-language group label shown with the result ("loss of control")
+    is_required: bool = True
+    show_if: Condition = field(default_factory=Always)
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.kind == "multi"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    intro: str = ""
+    show_if: Condition = field(default_factory=Always)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    steps: tuple[Step, ...]
+    subject_item: str  # the item whose chosen option fills "{substance}" in question text
+    subject_fallback: str  # used before the subject is known
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return {item.id: item for step in self.steps for item in step.items}
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def step_of(self, item_id: str) -> Step:
+        return next(s for s in self.steps if any(i.id == item_id for i in s.items))
+
+
+@dataclass(frozen=True)
+class Band:
+    level: str
+    min: int
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Items that do not count towards a scale when `when` holds, and why."""
+
+    items: tuple[str, ...]
+    when: Condition
+    reason: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    title: str
+    items: tuple[str, ...]
+    bands: tuple[Band, ...]  # increasing `min`, the first starting at 0
+    about: str = ""
+    applies_when: Condition = field(default_factory=Always)
+    not_applicable: str = ""  # what the result says when `applies_when` is false
+    exclusions: tuple[Exclusion, ...] = ()
+
+    def level_index(self, level: str) -> int | None:
+        return next((i for i, b in enumerate(self.bands) if b.level == level), None)
+
+    def band_for(self, score: int) -> Band:
+        return [b for b in self.bands if score >= b.min][-1]
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    kind: str
+    title: str
+    text: str
+    when: Condition
+    because: str  # the rule, in words
+    urgency: str = "routine"
+    tell_doctor: str = ""
+
+
+@dataclass(frozen=True)
+class PathRule:
+    when: Condition
+    because: str
+
+
+@dataclass(frozen=True)
+class TreatmentPath:
+    id: str
+    title: str
+    summary: str
+    rules: tuple[PathRule, ...]
+
+
+@dataclass(frozen=True)
+class ContactMethod:
+    method: str  # "call" | "text" | "chat"
+    value: str  # what the person dials, texts or opens
+    href: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CrisisResource:
+    id: str
+    name: str
+    kind: str  # "emergency" | "crisis" | "referral"
+    description: str
+    contacts: tuple[ContactMethod, ...]
+
+
+@dataclass(frozen=True)
+class CrisisLocale:
+    id: str
+    name: str
+    resources: tuple[CrisisResource, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    version: str
+    questionnaire: Questionnaire
+    severity_scale: str
+    scales: tuple[Scale, ...]
+    flags: tuple[Flag, ...]
+    paths: tuple[TreatmentPath, ...]
+    crisis_locales: tuple[CrisisLocale, ...]
+    default_locale: str
+
+    def scale(self, scale_id: str) -> Scale:
+        return next(s for s in self.scales if s.id == scale_id)
+
+    def crisis_locale(self, locale_id: str | None) -> CrisisLocale:
+        wanted = locale_id or self.default_locale
+        by_id = {loc.id: loc for loc in self.crisis_locales}
+        return by_id.get(wanted) or by_id[self.default_locale]

@@ -1,0 +1,41 @@
+"""Friendly error pages: a clear message and the right status, never a traceback."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: "Something in that request didn't make sense to us. Please go back and try again.",
+    404: "We couldn't find that page. If you followed a saved link, the result may have been deleted.",
+    405: "That page can't be used that way. Please use the buttons on the page.",
+    413: "That was more data than we accept. Please try again with less.",
+    429: "Too many requests. Please wait a moment and try again.",
+}
+
+
+def render_error(status: int, message: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, message=message), status
+
+
+def handle_csrf(error: CSRFError) -> tuple[str, int]:
+    return render_error(400, "This form has expired or was sent from somewhere else. "
+                             "Please go back, reload the page and try again.")
+
+
+def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
+    status = error.code or 500
+    if status < 400:
+        return error  # redirects and the like pass through untouched
+    return render_error(status, MESSAGES.get(status, "Something went wrong."))
+
+
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    # Logged by Flask with the traceback; the person sees a plain page without details.
+    return render_error(500, "Something went wrong on our side. Your answers have not been saved. "
+                             "Please try again in a moment.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)

@@ -1,0 +1,146 @@
+"""Where a person is in the questionnaire: their answers so far, which step comes next, and
+whether to stop for crisis help. Answers live in the encrypted session cookie only."""
+
+from typing import Any
+
+from flask import current_app, request, session, url_for
+
+from recovery.content.model import Content, CrisisLocale, Flag, Step
+from recovery.screening.answers import (
+    AnswerContext,
+    AnswerError,
+    Answers,
+    check_item,
+    clean_answers,
+    is_step_visible,
+    visible_items,
+    visible_steps,
+)
+from recovery.screening.engine import screen, subject_text
+
+SESSION_KEY = "answers"
+
+
+def answers() -> Answers:
+    stored = session.get(SESSION_KEY)
+    return dict(stored) if isinstance(stored, dict) else {}
+
+
+def forget() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def prune(content: Content, candidate: Answers) -> Answers:
+    """Keep only valid answers to questions that still apply (an early change can hide later ones)."""
+    kept: Answers = {}
+    for step in content.questionnaire.steps:
+        if not step.show_if.is_true(AnswerContext(kept)):
+            continue
+        for item in visible_items(step, kept):
+            value = candidate.get(item.id)
+            if value not in (None, "", []) and check_item(item, value, kept) is None:
+                kept[item.id] = value  # type: ignore[assignment]
+    return kept
+
+
+def update(content: Content, step: Step, new: Answers) -> Answers:
+    """Replace this step's answers with `new`, prune, and store in the session."""
+    merged = {k: v for k, v in answers().items() if k not in {i.id for i in step.items}}
+    merged.update(new)
+    kept = prune(content, merged)
+    session[SESSION_KEY] = kept
+    return kept
+
+
+def subject(content: Content, current: Answers) -> str:
+    return subject_text(current, content)
+
+
+def is_step_complete(step: Step, current: Answers) -> bool:
+    return all(
+        item.id in current and check_item(item, current[item.id], current) is None
+        for item in visible_items(step, current)
+        if item.is_required
+    )
+
+
+def can_open(content: Content, step: Step, current: Answers) -> bool:
+    """A step opens when it applies and every step before it is done: no skipping ahead."""
+    if not is_step_visible(step, current):
+        return False
+    for earlier in visible_steps(content.questionnaire, current):
+        if earlier.id == step.id:
+            return True
+        if not is_step_complete(earlier, current):
+            return False
+    return False
+
+
+def is_complete(content: Content, current: Answers) -> bool:
+    try:
+        clean_answers(current, content.questionnaire)
+    except AnswerError:
+        return False
+    return True
+
+
+def next_url(content: Content, current: Answers) -> str:
+    for step in visible_steps(content.questionnaire, current):
+        if not is_step_complete(step, current):
+            return url_for("questionnaire.step", step_id=step.id)
+    return url_for("questionnaire.result")
+
+
+def previous_url(content: Content, step: Step, current: Answers) -> str:
+    steps = visible_steps(content.questionnaire, current)
+    ids = [s.id for s in steps]
+    index = ids.index(step.id) if step.id in ids else 0
+    return url_for("questionnaire.step", step_id=steps[max(index - 1, 0)].id)
+
+
+def progress(content: Content, step: Step, current: Answers) -> tuple[int, int]:
+    """(k, n) for "step k of n".
+
+    A step whose skip logic reads questions not yet answered is counted as if it will show, so
+    n can only shrink as the person goes on: a form that gets shorter feels better than one
+    that keeps growing.
+    """
+    ids = [
+        s.id for s in content.questionnaire.steps
+        if (s.show_if.answer_refs() - current.keys()) or is_step_visible(s, current)
+    ]
+    return (ids.index(step.id) + 1 if step.id in ids else 1), len(ids)
+
+
+def crisis_flags(content: Content, current: Answers) -> list[Flag]:
+    ctx = AnswerContext(current)
+    return [f for f in content.flags if f.kind == "crisis" and f.when.is_true(ctx)]
+
+
+def needs_crisis_stop(content: Content, step: Step, current: Answers) -> bool:
+    """Stop the flow for crisis help right after a step whose answers raise a crisis flag."""
+    step_items = {item.id for item in step.items}
+    raised = crisis_flags(content, current)
+    return any(f.when.answer_refs() & step_items for f in raised)
+
+
+def crisis_locale_id(content: Content) -> str:
+    wanted = request.args.get("region", "")
+    known = {loc.id for loc in content.crisis_locales}
+    if wanted in known:
+        session["region"] = wanted
+    stored = session.get("region")
+    return stored if stored in known else current_app.config.get("CRISIS_LOCALE", "")
+
+
+def crisis_resources(content: Content) -> CrisisLocale:
+    return content.crisis_locale(crisis_locale_id(content))
+
+
+def screen_answers(content: Content, current: Answers) -> dict[str, Any]:
+    return screen(current, content, locale=crisis_locale_id(content)).to_dict()
+
+
+def result_page_context(content: Content) -> dict[str, Any]:
+    return {"locales": content.crisis_locales, "resources": crisis_resources(content),
+            "first_step": content.questionnaire.steps[0].id}

@@ -1,0 +1,137 @@
+"""The self-screening journey: landing page, questionnaire steps, result, save and delete.
+
+Answers in progress live in the person's (encrypted) session cookie. Nothing reaches the
+database unless they press "Save", and "Delete" removes a saved result for good.
+"""
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from recovery.db import get_session
+from recovery.questionnaire import journey, store
+from recovery.questionnaire.forms import answers_from, build_step_form
+from recovery.seeds import current_content
+
+bp = Blueprint("questionnaire", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("questionnaire/index.html", has_answers=bool(journey.answers()))
+
+
+@bp.post("/screening/start")
+def start() -> Response:
+    """Start afresh: earlier answers in this browser are forgotten."""
+    journey.forget()
+    first = current_content().questionnaire.steps[0]
+    return redirect(url_for(".step", step_id=first.id))
+
+
+@bp.route("/screening/<step_id>", methods=["GET", "POST"])
+def step(step_id: str) -> Response | str:
+    content = current_content()
+    step = content.questionnaire.step(step_id)
+    if step is None:
+        abort(404)
+    answers = journey.answers()
+    if not journey.can_open(content, step, answers):
+        return redirect(journey.next_url(content, answers))
+    form = build_step_form(step, answers, journey.subject(content, answers),
+                           formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and request.form.get("nav") == "back":
+        form.validate()
+        journey.update(content, step, answers_from(form, only_valid=True))
+        return redirect(journey.previous_url(content, step, journey.answers()))
+    if request.method == "POST" and form.validate():
+        new_answers = journey.update(content, step, answers_from(form))
+        if journey.needs_crisis_stop(content, step, new_answers):
+            return redirect(url_for(".support"))
+        return redirect(journey.next_url(content, new_answers))
+    status = 422 if form.errors else 200
+    return render_template("questionnaire/step.html", step=step, form=form,
+                           progress=journey.progress(content, step, answers),
+                           subject=journey.subject(content, answers)), status
+
+
+@bp.get("/screening/support")
+def support() -> str:
+    """Shown as soon as an answer suggests suicide risk, before anything else."""
+    content = current_content()
+    answers = journey.answers()
+    crisis = journey.crisis_flags(content, answers)
+    if not crisis:
+        abort(404)
+    return render_template("questionnaire/support.html", crisis=crisis,
+                           resources=journey.crisis_resources(content),
+                           next_url=journey.next_url(content, answers))
+
+
+@bp.get("/screening/result")
+def result() -> Response | str:
+    content = current_content()
+    answers = journey.answers()
+    if not journey.is_complete(content, answers):
+        return redirect(journey.next_url(content, answers))
+    result = journey.screen_answers(content, answers)
+    return render_template("questionnaire/result.html", result=result, saved=None,
+                           **journey.result_page_context(content))
+
+
+@bp.post("/screening/save")
+def save() -> Response:
+    content = current_content()
+    answers = journey.answers()
+    if not journey.is_complete(content, answers):
+        abort(409)
+    result = journey.screen_answers(content, answers)
+    db = get_session()
+    token = store.save_assessment(db, answers=answers, result=result,
+                                  content_version=content.version)
+    db.commit()
+    flash("Your result is saved. Keep this page's link somewhere private: "
+          "anyone who has it can see the result.", "success")
+    return redirect(url_for(".saved", token=token))
+
+
+@bp.get("/r/<token>")
+def saved(token: str) -> str:
+    assessment = store.get_assessment(get_session(), token=token)
+    if assessment is None:
+        abort(404)
+    return render_template("questionnaire/result.html", result=assessment.result,
+                           saved=assessment, token=token,
+                           **journey.result_page_context(current_content()))
+
+
+@bp.post("/r/<token>/delete")
+def delete(token: str) -> Response:
+    db = get_session()
+    if not store.delete_assessment(db, token=token):
+        abort(404)
+    db.commit()
+    flash("The saved result has been deleted for good.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/screening/forget")
+def forget() -> Response:
+    journey.forget()
+    flash("Your answers have been cleared from this browser.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.app_context_processor
+def inject_crisis_footer() -> dict[str, Any]:
+    return {"footer_crisis": journey.crisis_resources(current_content())}

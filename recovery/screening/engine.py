@@ -1,0 +1,187 @@
+"""The screening engine: answers + content -> ScreeningResult. Pure: no Flask, no database.
+
+Order matters and follows the content: scales are scored first, then flags (each may read the
+flags above it), then treatment paths (each may read the paths above it). Everything that ends
+up in the result carries the rule and the answers that put it there.
+"""
+
+from collections.abc import Mapping
+
+from recovery.content.conditions import Evidence
+from recovery.content.model import URGENCIES, Content, Flag, Scale
+from recovery.screening.answers import AnswerContext, Answers, clean_answers
+from recovery.screening.result import (
+    Cutoff,
+    EvidenceView,
+    ExcludedItems,
+    FlagResult,
+    PathReason,
+    PathResult,
+    ScaleResult,
+    ScreeningResult,
+)
+
+
+class ScreeningContext(AnswerContext):
+    """Answers plus what has been worked out so far, for conditions to read."""
+
+    def __init__(self, answers: Answers, content: Content) -> None:
+        super().__init__(answers)
+        self.content = content
+        self.scales: dict[str, ScaleResult] = {}
+        self.flags: set[str] = set()
+        self.paths: set[str] = set()
+
+    def level_index(self, scale_id: str) -> int | None:
+        scale = self.scales.get(scale_id)
+        if scale is None or not scale.is_applicable:
+            return None
+        return self.content.scale(scale_id).level_index(scale.level)
+
+    def level_of(self, scale_id: str) -> str | None:
+        scale = self.scales.get(scale_id)
+        return scale.level if scale and scale.is_applicable else None
+
+    def score(self, scale_id: str) -> int | None:
+        scale = self.scales.get(scale_id)
+        return scale.score if scale and scale.is_applicable else None
+
+    def has_flag(self, flag_id: str) -> bool:
+        return flag_id in self.flags
+
+    def has_path(self, path_id: str) -> bool:
+        return path_id in self.paths
+
+
+def subject_text(answers: Mapping[str, object], content: Content) -> str:
+    """How the chosen substance reads inside a sentence ("ketamine", "the substance")."""
+    q = content.questionnaire
+    chosen = answers.get(q.subject_item)
+    option = q.items[q.subject_item].option(chosen) if isinstance(chosen, str) else None
+    return option.in_text if option else q.subject_fallback
+
+
+def fill(text: str, subject: str) -> str:
+    # Plain replacement, never str.format: content text must not be able to reach attributes.
+    return text.replace("{substance}", subject)
+
+
+def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResult:
+    items = ctx.content.questionnaire.items
+    cutoffs = tuple(
+        Cutoff(level=b.level, label=b.label, min=b.min,
+               max=(scale.bands[i + 1].min - 1 if i + 1 < len(scale.bands) else None))
+        for i, b in enumerate(scale.bands)
+    )
+    if not scale.applies_when.is_true(ctx):
+        return ScaleResult(scale=scale.id, title=scale.title, about=scale.about,
+                           is_applicable=False, not_applicable=scale.not_applicable,
+                           cutoffs=cutoffs)
+    excluded: list[ExcludedItems] = []
+    excluded_ids: set[str] = set()
+    for exclusion in scale.exclusions:
+        if exclusion.when.is_true(ctx):
+            new = tuple(i for i in exclusion.items if i not in excluded_ids)
+            if new:
+                excluded.append(ExcludedItems(items=new, reason=exclusion.reason))
+                excluded_ids.update(new)
+    counted: list[EvidenceView] = []
+    score = maximum = 0
+    for item_id in scale.items:
+        if item_id in excluded_ids:
+            continue
+        item = items[item_id]
+        maximum += max(o.score for o in item.options)
+        chosen = item.option(str(ctx.answers.get(item_id, "")))
+        if chosen and chosen.score > 0:
+            score += chosen.score
+            counted.append(EvidenceView(kind="answer", ref=item_id,
+                                        label=fill(item.text, subject),
+                                        values=(chosen.label,), area=item.area))
+    band = scale.band_for(score)
+    return ScaleResult(scale=scale.id, title=scale.title, about=scale.about,
+                       is_applicable=True, score=score, max=maximum, level=band.level,
+                       label=band.label, meaning=band.meaning, cutoffs=cutoffs,
+                       counted=tuple(counted), excluded=tuple(excluded))
+
+
+def describe(evidence: list[Evidence], ctx: ScreeningContext, subject: str
+             ) -> tuple[EvidenceView, ...]:
+    """Turn raw evidence into words a person can read next to a flag or path."""
+    content, views = ctx.content, []
+    items = content.questionnaire.items
+    for ev in evidence:
+        if ev.kind == "answer":
+            item = items[ev.ref]
+            labels = tuple(o.label for o in item.options if o.id in ev.values)
+            views.append(EvidenceView("answer", ev.ref, fill(item.text, subject), labels))
+        elif ev.kind in ("score", "level"):
+            scale = ctx.scales[ev.ref]
+            shown = f"{scale.score} of {scale.max} ({scale.label})"
+            views.append(EvidenceView(ev.kind, ev.ref, scale.title, (shown,)))
+        elif ev.kind == "flag":
+            flag = next(f for f in content.flags if f.id == ev.ref)
+            views.append(EvidenceView("flag", ev.ref, flag.title))
+        else:
+            path = next(p for p in content.paths if p.id == ev.ref)
+            views.append(EvidenceView("path", ev.ref, path.title))
+    unique = {(v.kind, v.ref, v.values): v for v in views}  # the same answer may match twice
+    return tuple(unique.values())
+
+
+def raise_flag(flag: Flag, evidence: list[Evidence], ctx: ScreeningContext, subject: str
+               ) -> FlagResult:
+    return FlagResult(id=flag.id, kind=flag.kind, title=fill(flag.title, subject),
+                      text=fill(flag.text, subject), urgency=flag.urgency,
+                      tell_doctor=fill(flag.tell_doctor, subject), because=flag.because,
+                      evidence=describe(evidence, ctx, subject))
+
+
+def screen(raw_answers: Mapping[str, object], content: Content, locale: str | None = None
+           ) -> ScreeningResult:
+    """Score the answers. Raises AnswerError if they are not a valid, complete answer set."""
+    answers = clean_answers(raw_answers, content.questionnaire)
+    ctx = ScreeningContext(answers, content)
+    subject = subject_text(answers, content)
+
+    for scale in content.scales:
+        ctx.scales[scale.id] = score_scale(scale, ctx, subject)
+
+    flags: list[FlagResult] = []
+    for flag in content.flags:
+        evidence = flag.when.check(ctx)
+        if evidence is not None:
+            ctx.flags.add(flag.id)
+            flags.append(raise_flag(flag, evidence, ctx, subject))
+    flags.sort(key=lambda f: URGENCIES.index(f.urgency))  # stable: content order within urgency
+
+    paths: list[PathResult] = []
+    for path in content.paths:
+        reasons = []
+        for rule in path.rules:
+            evidence = rule.when.check(ctx)
+            if evidence is not None:
+                reasons.append(PathReason(because=rule.because,
+                                          evidence=describe(evidence, ctx, subject)))
+        if reasons:
+            ctx.paths.add(path.id)
+            paths.append(PathResult(id=path.id, rank=len(paths) + 1, title=path.title,
+                                    summary=path.summary, reasons=tuple(reasons)))
+
+    crisis = [f for f in flags if f.kind == "crisis"]
+    crisis_level = crisis[0].urgency if crisis else "none"
+    subject_item = content.questionnaire.items[content.questionnaire.subject_item]
+    subject_option = subject_item.option(str(answers[subject_item.id]))
+    return ScreeningResult(
+        content_version=content.version,
+        substance=str(answers[subject_item.id]),
+        substance_label=subject_option.label if subject_option else subject,
+        substance_text=subject,
+        severity=ctx.scales[content.severity_scale],
+        scores=tuple(s for sid, s in ctx.scales.items() if sid != content.severity_scale),
+        crisis_level=crisis_level,
+        flags=tuple(flags),
+        paths=tuple(paths),
+        answers=answers,
+        crisis_locale=content.crisis_locale(locale).id,
+    )
