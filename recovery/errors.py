@@ -6,7 +6,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
     400: "Something in that request didn't make sense to us. Please go back and try again.",
-    404: "We couldn't find that page. If you followed a saved link, the result may have been deleted.",
+    404: "We couldn't find that page. If you followed a saved link, the result may have been "
+         "deleted.",
     405: "That page can't be used that way. Please use the buttons on the page.",
     409: "Please answer all the questions before saving. Nothing has been saved.",
     413: "That was more data than we accept. Please try again with less.",

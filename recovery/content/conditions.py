@@ -55,7 +55,7 @@ class Always(Condition):
 
 @dataclass(frozen=True)
 class AnswerIn(Condition):
-    """True when the answer to `item` (or, for a multiple choice, any chosen option) is in `values`."""
+    """True when the answer to `item` (for a multiple choice: any chosen option) is in `values`."""
 
     item: str
     values: frozenset[str]

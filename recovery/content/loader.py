@@ -114,7 +114,7 @@ class Node:
 
 def unique(nodes: list[Node], ids: list[str], what: str) -> None:
     seen: set[str] = set()
-    for node, ident in zip(nodes, ids):
+    for node, ident in zip(nodes, ids, strict=True):
         if ident in seen:
             raise node.fail(f"duplicate {what} id {ident!r}")
         seen.add(ident)
@@ -169,7 +169,7 @@ class ConditionReader:
                 f"unknown item {item!r} (conditions may only read items asked earlier)"
             )
         values = [v.slug() for v in fields["in"].list()]
-        for value_node, value in zip(fields["in"].list(), values):
+        for value_node, value in zip(fields["in"].list(), values, strict=True):
             if value not in self.items[item]:
                 raise value_node.fail(f"item {item!r} has no option {value!r}")
         return c.AnswerIn(item, frozenset(values))
@@ -310,7 +310,7 @@ def read_questionnaire(root: Node) -> Questionnaire:
         for item in items:
             known[item.id] = {o.id for o in item.options}
     unique(step_nodes, [s.id for s in steps], "step")
-    for step_node, step in zip(step_nodes, steps):
+    for step_node, step in zip(step_nodes, steps, strict=True):
         if step.id in RESERVED_STEP_IDS:
             raise step_node.fail(f"{step.id!r} is reserved for a page of its own")
 
@@ -356,14 +356,15 @@ def read_scales(root: Node, questionnaire: Questionnaire) -> tuple[str, tuple[Sc
         unique(band_nodes, [b.level for b in bands], "level")
         if bands[0].min != 0:
             raise band_nodes[0].fail("the first band must start at 0")
-        for prev, (band_node, band) in zip(bands, list(zip(band_nodes, bands))[1:]):
-            if band.min <= prev.min:
-                raise band_node.fail(f"thresholds must increase ({band.min} after {prev.min})")
+        for i in range(1, len(bands)):
+            if bands[i].min <= bands[i - 1].min:
+                raise band_nodes[i].fail(
+                    f"thresholds must increase ({bands[i].min} after {bands[i - 1].min})")
         exclusions = []
         for ex_node in (f["exclusions"].list() if "exclusions" in f else []):
             ef = ex_node.mapping(["items", "when", "reason"])
             ex_items = tuple(n.slug() for n in ef["items"].list())
-            for n, ex_item in zip(ef["items"].list(), ex_items):
+            for n, ex_item in zip(ef["items"].list(), ex_items, strict=True):
                 if ex_item not in item_ids:
                     raise n.fail(f"{ex_item!r} is not one of this scale's items")
             exclusions.append(Exclusion(ex_items, answers.read(ef["when"]), ef["reason"].text()))

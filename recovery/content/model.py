@@ -1,4 +1,4 @@
-"""The validated content, as plain frozen dataclasses: what seeds/ holds once it has been checked."""
+"""The validated content as plain frozen dataclasses: what seeds/ holds once it is checked."""
 
 from dataclasses import dataclass, field
 

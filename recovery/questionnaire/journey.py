@@ -31,7 +31,7 @@ def forget() -> None:
 
 
 def prune(content: Content, candidate: Answers) -> Answers:
-    """Keep only valid answers to questions that still apply (an early change can hide later ones)."""
+    """Keep only valid answers to questions that still apply (a changed answer can hide some)."""
     kept: Answers = {}
     for step in content.questionnaire.steps:
         if not step.show_if.is_true(AnswerContext(kept)):

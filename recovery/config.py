@@ -1,0 +1,181 @@
+"""Configuration: defaults, then instance files, then environment variables, then test overrides.
+
+Precedence, lowest first:
+
+1. `Defaults` below.
+2. `instance/secret_key` (written by `./scripts/run` or `flask --app recovery setup`).
+3. `instance/config.py` (optional, not under version control).
+4. The plain `DATABASE_URL` environment variable (the usual way hosts pick the database).
+5. `RECOVERY_*` environment variables, e.g. `RECOVERY_SECRET_KEY`, `RECOVERY_DATABASE_URL`.
+6. `test_config` passed to `create_app`.
+
+Run `python -m recovery.config ensure-secret-key [INSTANCE_DIR]` to create a secret key before
+the app can start (the app refuses to start without one outside debug and testing).
+"""
+
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "RECOVERY"
+SECRET_KEY_FILENAME = "secret_key"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = REPO_ROOT / "instance"
+
+# Values that appear in tutorials and .env examples; a deployment using one has forgotten a step.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "dev",
+        "development",
+        "change-me",
+        "changeme",
+        "change_me",
+        "secret",
+        "secret-key",
+        "your-secret-key",
+        "replace-me",
+        "test",
+        "testing",
+        "insecure",
+    }
+)
+# Anything shorter can be brute-forced offline from one signed session cookie.
+MIN_SECRET_KEY_LENGTH = 16
+
+
+class Defaults:
+    """Settings every deployment starts from; only UPPERCASE attributes become config keys."""
+
+    # The screening only posts a few dozen short fields; small limits make floods cheap to refuse.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_FORM_MEMORY_SIZE = 16 * 1024  # per non-file form field
+    MAX_FORM_PARTS = 200
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Off so plain-HTTP local runs work; turn on behind TLS (RECOVERY_SESSION_COOKIE_SECURE=true).
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
+
+    SEEDS_DIR = REPO_ROOT / "seeds"
+    CRISIS_LOCALE = "US"
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill `app.config` in precedence order and refuse to run with an unusable secret key."""
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_object(Defaults)
+    app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+
+    secret = read_secret_key(app.instance_path)
+    if secret:
+        app.config["SECRET_KEY"] = secret
+
+    app.config.from_pyfile("config.py", silent=True)
+
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+
+    app.config.from_prefixed_env(ENV_PREFIX)
+    # from_prefixed_env json-decodes values, so an all-digit key would become an int: keep it raw.
+    raw_secret = os.environ.get(f"{ENV_PREFIX}_SECRET_KEY")
+    if raw_secret is not None:
+        app.config["SECRET_KEY"] = raw_secret
+
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    check_secret_key(app)
+
+
+def default_database_url(instance_path: str | os.PathLike[str]) -> str:
+    """SQLite file inside the instance folder, so a fresh checkout works with no set-up."""
+    return f"sqlite:///{Path(instance_path) / 'recovery.sqlite3'}"
+
+
+def secret_key_path(instance_path: str | os.PathLike[str]) -> Path:
+    return Path(instance_path) / SECRET_KEY_FILENAME
+
+
+def read_secret_key(instance_path: str | os.PathLike[str]) -> str | None:
+    """The stripped contents of instance/secret_key, or None when absent or empty."""
+    try:
+        secret = secret_key_path(instance_path).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return secret or None
+
+
+def ensure_secret_key(instance_path: str | os.PathLike[str]) -> bool:
+    """Write a random key to instance/secret_key (mode 0600) unless one exists; True if written."""
+    path = secret_key_path(instance_path)
+    os.makedirs(path.parent, exist_ok=True)
+    try:
+        # O_EXCL: never overwrite an existing key (that would log every user out), even in a race.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    # The umask cannot widen 0600, but an unusual umask could narrow it: set it explicitly.
+    os.chmod(path, 0o600)
+    return True
+
+
+def secret_key_problem(secret: object) -> str | None:
+    """Why `secret` is unusable as SECRET_KEY, or None if it is acceptable."""
+    if secret is None or secret == "" or secret == b"":
+        return "SECRET_KEY is not set"
+    if not isinstance(secret, str | bytes):
+        return f"SECRET_KEY must be a string, not {type(secret).__name__}"
+    text = secret.decode("utf-8", "replace") if isinstance(secret, bytes) else secret
+    if text.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        return f"SECRET_KEY is a known placeholder ({text.strip()!r})"
+    if len(text.strip()) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    return None
+
+
+def check_secret_key(app: Flask) -> None:
+    """Raise RuntimeError with a fix when the key is unusable, except in debug or testing."""
+    if app.testing or app.debug:
+        return
+    problem = secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem is None:
+        return
+    raise RuntimeError(
+        f"Refusing to start: {problem}. Sessions and CSRF tokens would be forgeable.\n"
+        "Fix it in one of these ways:\n"
+        "  - run ./scripts/run (creates instance/secret_key on first start), or\n"
+        "  - run `python -m recovery.config ensure-secret-key` then"
+        " `flask --app recovery setup`, or\n"
+        f"  - set {ENV_PREFIX}_SECRET_KEY to a long random value, e.g. the output of\n"
+        "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
+        f"(instance folder: {app.instance_path})"
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Tiny CLI so shell scripts can create the secret key before the app can start."""
+    usage = "usage: python -m recovery.config ensure-secret-key [INSTANCE_DIR]"
+    if not argv or argv[0] != "ensure-secret-key" or len(argv) > 2:
+        print(usage, file=sys.stderr)
+        return 2
+    instance_dir = Path(argv[1]) if len(argv) == 2 else DEFAULT_INSTANCE_PATH
+    path = secret_key_path(instance_dir)
+    if ensure_secret_key(instance_dir):
+        print(f"Wrote a new secret key to {path}")
+    else:
+        print(f"Secret key already present at {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,188 @@
+"""Database wiring: one engine per app, one Session per request, and Alembic migrations.
+
+Views call `get_session()`; the session is closed when the app context ends (rolled back first if
+the request failed), so a view only has to `commit()` once. The schema is owned by Alembic
+(`recovery/migrations/`): `flask --app recovery init-db` and `setup` apply it.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import click
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, g
+from flask.cli import with_appcontext
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+from recovery import config
+
+ENGINE_KEY = "recovery.engine"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_SESSION_ATTR = "recovery_db_session"
+
+
+def normalize_database_url(url: str) -> str:
+    """Send every PostgreSQL URL to psycopg 3, the only PostgreSQL driver we install.
+
+    SQLAlchemy 2.0 maps `postgresql://` to psycopg2 (2.1 maps it to psycopg), and hosts often hand
+    out the old `postgres://` scheme that SQLAlchemy rejects outright.
+    """
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with our per-dialect settings (used by the app and by the tests)."""
+    url = normalize_database_url(url)
+    backend = make_url(url).get_backend_name()
+    if backend == "postgresql":
+        # Survive PostgreSQL restarts and idle-connection reaping between requests.
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # SQLite ignores foreign keys unless asked, per connection.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted screenings are health data: zero their pages instead of leaving them in free
+        # space (the compile-time default differs between SQLite builds).
+        cursor.execute("PRAGMA secure_delete=ON")
+    finally:
+        cursor.close()
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """The app's engine (the current app's when `app` is None)."""
+    app = app or current_app
+    engine: Engine = app.extensions[ENGINE_KEY]
+    return engine
+
+
+def get_session() -> Session:
+    """The request's Session, opened on first use and closed at app-context teardown."""
+    session: Session | None = g.get(_SESSION_ATTR)
+    if session is None:
+        session = Session(get_engine())
+        setattr(g, _SESSION_ATTR, session)
+    return session
+
+
+def close_session(exc: BaseException | None = None) -> None:
+    session: Session | None = g.pop(_SESSION_ATTR, None)
+    if session is None:
+        return
+    try:
+        if exc is not None:
+            session.rollback()
+    finally:
+        # close() also rolls back anything the view forgot to commit: no half-written requests.
+        session.close()
+
+
+# --- Alembic -------------------------------------------------------------------------------
+
+
+def alembic_config(connection: Any = None) -> Config:
+    """An Alembic Config without alembic.ini; env.py uses `connection` when given."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision` (in one transaction on PostgreSQL)."""
+    with engine.connect() as connection:
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            # Batch migrations copy, drop and rename tables, which fails while SQLite enforces
+            # foreign keys; integrity is checked once at the end instead. The pragma is ignored
+            # inside a transaction, so it goes to the driver before SQLAlchemy begins one.
+            _sqlite_pragma(connection, "foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                if is_sqlite:
+                    _raise_on_foreign_key_violations(connection)
+        finally:
+            if is_sqlite:
+                _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+
+
+def _raise_on_foreign_key_violations(connection: Connection) -> None:
+    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if violations:
+        raise RuntimeError(f"Migration left rows with broken foreign keys: {violations[:5]}")
+
+
+def upgrade_database(app: Flask, revision: str = "head") -> None:
+    upgrade_engine(get_engine(app), revision)
+
+
+def engine_is_current(engine: Engine) -> bool:
+    """True when the database is at the newest migration (False for an empty database)."""
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads
+
+
+def database_is_current(app: Flask) -> bool:
+    return engine_is_current(get_engine(app))
+
+
+# --- Flask wiring --------------------------------------------------------------------------
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (apply all migrations)."""
+    upgrade_database(current_app)
+    click.echo("Database is up to date.")
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Prepare a local install: secret key, database schema, and a short summary."""
+    app = current_app
+    if config.ensure_secret_key(app.instance_path):
+        click.echo(f"Wrote a new secret key to {config.secret_key_path(app.instance_path)}.")
+    else:
+        click.echo("Secret key: present.")
+    upgrade_database(app)
+    click.echo(
+        f"Database: up to date ({get_engine(app).url.render_as_string(hide_password=True)})."
+    )
+    content = app.extensions.get("recovery.content")
+    version = getattr(content, "version", None)
+    if version is not None:
+        click.echo(f"Content: version {version} loaded and valid.")
+    click.echo("Setup complete.")
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and register session teardown and the database CLI commands."""
+    # Created eagerly: engines connect lazily, and this avoids a creation race between threads.
+    app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,96 @@
+"""Persistence for saved screenings: small keyword-only functions that never commit.
+
+The caller (a view or a CLI command) commits once. Rows are found only through a public token
+that is handed to the user and never stored: the database keeps its SHA-256, so a leaked copy of
+the table cannot be turned back into links to anyone's results.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from recovery.models import Assessment
+
+TOKEN_BYTES = 32
+# secrets.token_urlsafe(32): 32 bytes -> 43 characters of the URL-safe base64 alphabet, no padding.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """Hex SHA-256 of the token; a plain hash suffices because tokens carry 256 random bits."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def is_well_formed_token(token: object) -> bool:
+    return isinstance(token, str) and _TOKEN_RE.fullmatch(token) is not None
+
+
+def save_assessment(
+    session: Session,
+    *,
+    answers: dict[str, Any],
+    result: dict[str, Any],
+    content_version: str,
+    expires_at: datetime | None = None,
+) -> str:
+    """Add a new assessment to the session and return its public token (shown once to the user)."""
+    token = new_token()
+    session.add(
+        Assessment(
+            token_hash=hash_token(token),
+            content_version=content_version,
+            answers=answers,
+            result=result,
+            expires_at=expires_at,
+        )
+    )
+    return token
+
+
+def get_assessment(
+    session: Session, *, token: str, now: datetime | None = None
+) -> Assessment | None:
+    """The assessment for `token`, or None if the token is malformed, unknown or expired.
+
+    Malformed tokens are refused before any query, so junk in a URL costs nothing.
+    """
+    if not is_well_formed_token(token):
+        return None
+    assessment = session.exec(
+        select(Assessment).where(col(Assessment.token_hash) == hash_token(token))
+    ).first()
+    if assessment is None or _is_expired(assessment, now):
+        return None
+    return assessment
+
+
+def delete_assessment(session: Session, *, token: str) -> bool:
+    """Delete the assessment for `token`; False if there was none (or the token is malformed)."""
+    if not is_well_formed_token(token):
+        return False
+    outcome = session.exec(
+        delete(Assessment).where(col(Assessment.token_hash) == hash_token(token))
+    )
+    return bool(outcome.rowcount)
+
+
+def purge_expired_assessments(session: Session, *, now: datetime | None = None) -> int:
+    """Delete every assessment whose expiry has passed; returns how many were deleted."""
+    moment = now or datetime.now(UTC)
+    outcome = session.exec(delete(Assessment).where(col(Assessment.expires_at) <= moment))
+    return int(outcome.rowcount)
+
+
+def _is_expired(assessment: Assessment, now: datetime | None) -> bool:
+    if assessment.expires_at is None:
+        return False
+    return assessment.expires_at <= (now or datetime.now(UTC))

@@ -1,0 +1,170 @@
+"""Engine, per-request session and migrations, on whichever database the run targets."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask import Flask, g
+from flask.testing import FlaskCliRunner
+from sqlalchemy import Engine, event, func, inspect
+from sqlmodel import Session, SQLModel, select
+
+from recovery import db
+from recovery.models import Assessment
+
+
+def schema_diff(engine: Engine) -> list[object]:
+    """What autogenerate would put in a new migration: empty when models and migrations agree."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def current_revisions(engine: Engine) -> tuple[str, ...]:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_heads()
+
+
+@pytest.fixture
+def empty_engine(empty_database_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(empty_database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_build_the_models_schema_on_an_empty_database(empty_engine: Engine) -> None:
+    assert inspect(empty_engine).get_table_names() == []
+    assert db.engine_is_current(empty_engine) is False
+
+    db.upgrade_engine(empty_engine)
+
+    assert db.engine_is_current(empty_engine) is True
+    assert schema_diff(empty_engine) == []
+
+
+def test_upgrade_twice_is_a_no_op(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    before = current_revisions(empty_engine)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(empty_engine, "before_cursor_execute", record)
+    db.upgrade_engine(empty_engine)
+    event.remove(empty_engine, "before_cursor_execute", record)
+
+    assert current_revisions(empty_engine) == before
+    assert db.engine_is_current(empty_engine)
+    changes = [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER", "DROP"))]
+    assert changes == []
+
+
+def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "base")
+    assert "assessment" not in inspect(empty_engine).get_table_names()
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_session_database_matches_models(app: Flask) -> None:
+    assert db.database_is_current(app)
+    assert schema_diff(db.get_engine(app)) == []
+
+
+def test_init_db_command(empty_database_url: str, make_app: Callable[..., Flask]) -> None:
+    app = make_app(DATABASE_URL=empty_database_url)
+    assert not db.database_is_current(app)
+
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Database is up to date." in result.output
+    assert db.database_is_current(app)
+
+    again = app.test_cli_runner().invoke(args=["init-db"])
+    assert again.exit_code == 0, again.output
+
+
+def test_setup_command(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    # Keep the real instance/ folder untouched: setup writes the secret key there.
+    app.instance_path = str(tmp_path)
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "secret_key").is_file()
+    assert "Setup complete." in result.output
+
+    second = runner.invoke(args=["setup"])
+    assert second.exit_code == 0, second.output
+    assert "Secret key: present." in second.output
+
+
+def test_one_session_per_app_context(app: Flask) -> None:
+    with app.app_context():
+        session = db.get_session()
+        assert db.get_session() is session
+    with app.app_context():
+        assert db.get_session() is not session
+
+
+def test_uncommitted_work_is_discarded_at_teardown(app: Flask, db_session: Session) -> None:
+    with app.app_context():
+        db.get_session().add(
+            Assessment(token_hash="0" * 64, content_version="v", answers={}, result={})
+        )
+        db.get_session().flush()
+    assert db_session.exec(select(func.count()).select_from(Assessment)).one() == 0
+
+
+def test_session_rolled_back_when_request_fails(app: Flask, db_session: Session) -> None:
+    @app.get("/boom")
+    def boom() -> str:
+        db.get_session().add(
+            Assessment(token_hash="1" * 64, content_version="v", answers={}, result={})
+        )
+        db.get_session().flush()
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert db_session.exec(select(func.count()).select_from(Assessment)).one() == 0
+
+
+def test_committed_work_is_visible(app: Flask, db_session: Session) -> None:
+    with app.app_context():
+        db.get_session().add(
+            Assessment(token_hash="2" * 64, content_version="v", answers={"q": 1}, result={})
+        )
+        db.get_session().commit()
+        assert "recovery_db_session" in g
+    row = db_session.exec(select(Assessment)).one()
+    assert row.answers == {"q": 1}
+
+
+def test_sqlite_enforces_foreign_keys_and_secure_delete(empty_engine: Engine) -> None:
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite-only pragmas")
+    # Migrations switch enforcement off on their connection; it must be back on afterwards.
+    db.upgrade_engine(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.sqlite3", "sqlite:///x.sqlite3"),
+    ],
+)
+def test_normalize_database_url(url: str, expected: str) -> None:
+    assert db.normalize_database_url(url) == expected
