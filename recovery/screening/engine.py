@@ -153,7 +153,8 @@ def screen(raw_answers: Mapping[str, object], content: Content, locale: str | No
         if evidence is not None:
             ctx.flags.add(flag.id)
             flags.append(raise_flag(flag, evidence, ctx, subject))
-    flags.sort(key=lambda f: URGENCIES.index(f.urgency))  # stable: content order within urgency
+    # Crisis help always comes first, then the most urgent; content order breaks ties.
+    flags.sort(key=lambda f: (f.kind != "crisis", URGENCIES.index(f.urgency)))
 
     paths: list[PathResult] = []
     for path in content.paths:
