@@ -212,6 +212,21 @@ class ConditionReader:
         return c.Always()
 
 
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice: PyYAML would silently keep the last one,
+    which could drop half of a crisis rule without anyone noticing."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Node:
     name = path.name
     if not path.is_file():
@@ -219,7 +234,7 @@ def read_yaml(path: Path) -> Node:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ContentError(name, "", "file is too large")
     try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8"))
+        value = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
     except UnicodeDecodeError as exc:
         raise ContentError(name, "", f"not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
