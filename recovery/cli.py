@@ -7,6 +7,7 @@ from typing import IO, Any, NoReturn
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from recovery.content.conditions import (
     AllOf,
@@ -74,6 +75,7 @@ def questionnaire_to_dict(content: Content) -> dict[str, Any]:
 
 
 @click.command("check-content")
+@with_appcontext
 def check_content_command() -> None:
     """Validate seeds/ (the app has already loaded it strictly) and print a summary."""
     content = current_content()
@@ -86,6 +88,7 @@ def check_content_command() -> None:
 
 
 @click.command("questionnaire")
+@with_appcontext
 def questionnaire_command() -> None:
     """Print the questionnaire definition as JSON: ids, text, options and skip logic."""
     click.echo(json.dumps(questionnaire_to_dict(current_content()), indent=2, ensure_ascii=False))
@@ -94,6 +97,7 @@ def questionnaire_command() -> None:
 @click.command("assess")
 @click.argument("answers_file", type=click.File("rb"), default="-")
 @click.option("--locale", default=None, help="Country code for crisis resources, e.g. US or GB.")
+@with_appcontext
 def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
     """Read answers as JSON (item id -> value) from ANSWERS_FILE or standard input and print the
     screening result as JSON."""
@@ -104,6 +108,8 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
         answers = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         fail("the answers are not UTF-8 text")
+    except RecursionError:
+        fail("the answers are nested too deeply")
     except json.JSONDecodeError as exc:
         fail(f"the answers are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
     if not isinstance(answers, dict):

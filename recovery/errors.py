@@ -24,11 +24,14 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
                              "Please go back, reload the page and try again.")
 
 
-def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
+def handle_http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | HTTPException:
     status = error.code or 500
     if status < 400:
         return error  # redirects and the like pass through untouched
-    return render_error(status, MESSAGES.get(status, "Something went wrong."))
+    body, status = render_error(status, MESSAGES.get(status, "Something went wrong."))
+    # Keep headers such as Allow on a 405; our page sets its own content type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def handle_unexpected(error: Exception) -> tuple[str, int]:

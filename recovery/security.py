@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature
 
 csrf = CSRFProtect()
+MAX_SESSION_BYTES = 64 * 1024  # far more than any answer set; a cookie holds at most 4 KB
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -53,8 +54,12 @@ class EncryptedSerializer:
     def loads(self, value: str, max_age: int | None = None) -> dict[str, Any]:
         try:
             packed = self.fernet.decrypt(value.encode(), ttl=max_age)
-            data = self.json.loads(zlib.decompress(packed, bufsize=64 * 1024).decode())
-        except (InvalidToken, zlib.error, ValueError) as exc:
+            inflater = zlib.decompressobj()
+            plain = inflater.decompress(packed, MAX_SESSION_BYTES)
+            if inflater.unconsumed_tail:
+                raise ValueError("session data is too large")
+            data = self.json.loads(plain.decode())
+        except (InvalidToken, zlib.error, ValueError, RecursionError) as exc:
             raise BadSignature("session cookie could not be read") from exc
         if not isinstance(data, dict):
             raise BadSignature("session cookie is not an object")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,6 +28,16 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class SingleChoiceField(RadioField):
+    """A radio group that refuses several values instead of silently keeping the first."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if len(valuelist) > 1:
+            self.data = None
+            raise ValueError("Please choose only one answer.")
+        super().process_formdata(valuelist)
+
+
 class ItemRule:
     """Validates one field against its content item, given the answers from earlier steps."""
 
@@ -36,6 +46,8 @@ class ItemRule:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         value = field.data
+        if field.process_errors:
+            raise StopValidation(str(field.process_errors[0]))
         if value in (None, "", []):
             if self.item.is_required:
                 raise StopValidation(REQUIRED_MESSAGES.get(self.item.kind, REQUIRED_MESSAGE))
@@ -58,7 +70,7 @@ def build_step_form(step: Step, answers: Mapping[str, str | list[str]], subject:
     fields: dict[str, Field] = {}
     items = visible_items(step, answers)
     for item in items:
-        choices = [(o.id, o.label) for o in visible_options(item, answers)]
+        choices = [SelectChoice(o.id, o.label) for o in visible_options(item, answers)]
         kwargs: dict[str, Any] = {
             "label": fill(item.text, subject),
             "description": fill(item.hint, subject),
@@ -66,9 +78,11 @@ def build_step_form(step: Step, answers: Mapping[str, str | list[str]], subject:
             "validators": [ItemRule(item, answers)],
             "validate_choice": False,  # ItemRule gives a kinder message for the same check
         }
-        fields[item.id] = (CheckboxesField if item.is_multiple else RadioField)(**kwargs)
+        fields[item.id] = (CheckboxesField if item.is_multiple else SingleChoiceField)(**kwargs)
     form_class = type(f"{step.id.title()}Form", (StepForm,), fields)
-    data = {item.id: answers[item.id] for item in items if item.id in answers}
+    # Pre-fill from earlier answers only when showing the form: on a post, a missing field must
+    # count as missing, not quietly fall back to the old answer.
+    data = {} if formdata else {item.id: answers[item.id] for item in items if item.id in answers}
     form = form_class(formdata=formdata, data=data)
     form.item_ids = [item.id for item in items]
     return form

@@ -120,8 +120,12 @@ def crisis_flags(content: Content, current: Answers) -> list[Flag]:
 def needs_crisis_stop(content: Content, step: Step, current: Answers) -> bool:
     """Stop the flow for crisis help right after a step whose answers raise a crisis flag."""
     step_items = {item.id for item in step.items}
-    raised = crisis_flags(content, current)
-    return any(f.when.answer_refs() & step_items for f in raised)
+    ctx = AnswerContext(current)
+    for flag in crisis_flags(content, current):
+        evidence = flag.when.check(ctx) or []
+        if any(ev.kind == "answer" and ev.ref in step_items for ev in evidence):
+            return True
+    return False
 
 
 def crisis_locale_id(content: Content) -> str:

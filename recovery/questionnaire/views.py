@@ -4,6 +4,7 @@ Answers in progress live in the person's (encrypted) session cookie. Nothing rea
 database unless they press "Save", and "Delete" removes a saved result for good.
 """
 
+import re
 from typing import Any
 
 from flask import (
@@ -15,14 +16,26 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from recovery.db import get_session
 from recovery.questionnaire import journey, store
 from recovery.questionnaire.forms import answers_from, build_step_form
-from recovery.seeds import current_content
+from recovery.seeds import EXTENSION_KEY, current_content
 
 bp = Blueprint("questionnaire", __name__)
+
+
+@bp.record_once
+def add_step_converter(state: BlueprintSetupState) -> None:
+    """`<step:...>` matches only real step ids, so /screening/save and friends never look like
+    a step: a wrong method there is a 405, and an unknown step is a 404."""
+    steps = state.app.extensions[EXTENSION_KEY].questionnaire.steps
+    pattern = "|".join(re.escape(step.id) for step in steps)
+    state.app.url_map.converters["step"] = type(
+        "StepConverter", (BaseConverter,), {"regex": f"(?:{pattern})"})
 
 
 @bp.get("/")
@@ -38,11 +51,11 @@ def start() -> Response:
     return redirect(url_for(".step", step_id=first.id))
 
 
-@bp.route("/screening/<step_id>", methods=["GET", "POST"])
+@bp.route("/screening/<step:step_id>", methods=["GET", "POST"])
 def step(step_id: str) -> Response | str:
     content = current_content()
     step = content.questionnaire.step(step_id)
-    if step is None:
+    if step is None:  # only if the content changed under a running app
         abort(404)
     answers = journey.answers()
     if not journey.can_open(content, step, answers):
