@@ -147,14 +147,17 @@ def test_committed_work_is_visible(app: Flask, db_session: Session) -> None:
     assert row.answers == {"q": 1}
 
 
-def test_sqlite_enforces_foreign_keys_and_secure_delete(empty_engine: Engine) -> None:
-    if empty_engine.dialect.name != "sqlite":
-        pytest.skip("SQLite-only pragmas")
-    # Migrations switch enforcement off on their connection; it must be back on afterwards.
-    db.upgrade_engine(empty_engine)
-    with empty_engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+def test_sqlite_enforces_foreign_keys_and_secure_delete(tmp_path: Path) -> None:
+    # SQLite is the default database, so this runs whichever database the suite targets.
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
+    try:
+        # Migrations switch enforcement off on their connection; it must be back on afterwards.
+        db.upgrade_engine(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(
