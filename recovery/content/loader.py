@@ -280,12 +280,14 @@ def read_options(node: Node, option_sets: dict[str, tuple[Node, ...]], cond: Con
 def read_questionnaire(root: Node) -> Questionnaire:
     top = root.mapping(["subject_item", "subject_fallback", "option_sets", "steps"])
     sets_node = top["option_sets"]
-    sets_map = sets_node.mapping([], sets_node.value.keys() if isinstance(sets_node.value, dict)
-                                 else [])
-    option_sets = {name: tuple(n.list()) for name, n in sets_map.items()}
-    for name in option_sets:
-        if not SLUG.match(name):
-            raise sets_node.fail(f"{name!r} is not an id")
+    if not isinstance(sets_node.value, dict):
+        raise sets_node.fail("expected a mapping of option set names to option lists")
+    option_sets: dict[str, tuple[Node, ...]] = {}
+    for name, value in sets_node.value.items():
+        set_node = sets_node.child(str(name), value)
+        if not isinstance(name, str) or not SLUG.match(name):
+            raise set_node.fail(f"{name!r} is not an id")
+        option_sets[name] = tuple(set_node.list())
 
     known: dict[str, set[str]] = {}  # items asked in earlier steps: what skip logic may read
     steps: list[Step] = []

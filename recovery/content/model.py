@@ -1,6 +1,7 @@
 """The validated content as plain frozen dataclasses: what seeds/ holds once it is checked."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from recovery.content.conditions import Always, Condition
 
@@ -54,8 +55,9 @@ class Questionnaire:
     subject_item: str  # the item whose chosen option fills "{substance}" in question text
     subject_fallback: str  # used before the subject is known
 
-    @property
+    @cached_property
     def items(self) -> dict[str, Item]:
+        # Cached: the engine and the forms look items up many times per request.
         return {item.id: item for step in self.steps for item in step.items}
 
     def step(self, step_id: str) -> Step | None:
