@@ -13,43 +13,26 @@ from flask.testing import FlaskCliRunner
 from recovery.config import REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"
+LOW_RISK_KETAMINE: dict[str, Any] = json.loads(
+    (Path(__file__).parents[0] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
 CHECKLIST = ["c_more_than_meant", "c_cut_down", "c_time_spent", "c_craving", "c_duties",
              "c_relationships", "c_gave_up", "c_hazard", "c_despite_harm", "c_tolerance",
              "c_withdrawal"]
 
 # A ketamine user with a severe checklist who drinks alongside it every day.
 SEVERE_ANSWERS: dict[str, Any] = {
-    "substance": "ketamine",
+    **LOW_RISK_KETAMINE,
     "last_use": "past_week",
-    "prescribed": "not_prescribed",
     "frequency": "daily",
     "amount": "blackout",
     "duration": "years_1_3",
-    "route": ["snort"],
     **dict.fromkeys(CHECKLIST, "yes"),
     "w_alone_secret": "yes",
     "w_mood_memory": "yes",
     "co_use": ["alcohol"],
-    "medicines": ["none_of_these"],
     "co_use_together": "yes",
     "depressant_daily": "yes",
     "symptoms": ["pee_pain"],
-    "seizures": "no",
-    "m_interest": "not_at_all",
-    "m_down": "not_at_all",
-    "a_nervous": "not_at_all",
-    "a_worry": "not_at_all",
-    "t_event": "no",
-    "s_wish_dead": "no",
-    "s_better_off": "no",
-    "s_thoughts_week": "no",
-    "s_attempt_ever": "no",
-    "readiness": "preparing",
-    "past_treatment": ["none_of_these"],
-    "relapsed": "no",
-    "housing": "stable",
-    "people_using": "no",
-    "support_person": "yes",
 }
 
 

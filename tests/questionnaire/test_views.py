@@ -8,11 +8,13 @@ logic decides what gets asked.
 
 import base64
 import html
+import json
 import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,37 +61,9 @@ CHECKLIST = [item for item in STEPS["checklist"] if item.startswith("c_")]
 
 # --- People ----------------------------------------------------------------------------------
 
-LOW_RISK_KETAMINE: dict[str, Any] = {
-    "substance": "ketamine",
-    "last_use": "past_month",
-    "prescribed": "not_prescribed",
-    "frequency": "less_than_monthly",
-    "amount": "mild",
-    "duration": "months_0_6",
-    "route": ["snort"],
-    **dict.fromkeys(CHECKLIST, "no"),
-    "w_alone_secret": "no",
-    "w_mood_memory": "no",
-    "co_use": ["none_of_these"],
-    "medicines": ["none_of_these"],
-    "symptoms": ["none_of_these"],
-    "seizures": "no",
-    "m_interest": "not_at_all",
-    "m_down": "not_at_all",
-    "a_nervous": "not_at_all",
-    "a_worry": "not_at_all",
-    "t_event": "no",
-    "s_wish_dead": "no",
-    "s_better_off": "no",
-    "s_thoughts_week": "no",
-    "s_attempt_ever": "no",
-    "readiness": "preparing",
-    "past_treatment": ["none_of_these"],
-    "relapsed": "no",
-    "housing": "stable",
-    "people_using": "no",
-    "support_person": "yes",
-}
+# A complete, valid answer set; every other person below changes some of its answers.
+LOW_RISK_KETAMINE: dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
 
 
 def person(**changes: Any) -> dict[str, Any]:

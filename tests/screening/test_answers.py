@@ -3,6 +3,9 @@
 Every bad answer set must fail with a Problem that names the item, so the form can point at it.
 """
 
+import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,39 +18,13 @@ CHECKLIST_ITEMS = (
     "c_relationships", "c_gave_up", "c_hazard", "c_despite_harm", "c_tolerance", "c_withdrawal",
     "w_alone_secret", "w_mood_memory",
 )
+LOW_RISK_KETAMINE: dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
 
 
 def valid_answers(**overrides: Any) -> dict[str, Any]:
-    """A complete, valid answer set for a low-risk ketamine user (as in test_engine.py)."""
-    answers: dict[str, Any] = {
-        "substance": "ketamine",
-        "last_use": "past_month",
-        "prescribed": "not_prescribed",
-        "frequency": "monthly",
-        "amount": "mild",
-        "duration": "months_0_6",
-        "route": ["snort"],
-        **{item: "no" for item in CHECKLIST_ITEMS},
-        "co_use": ["none_of_these"],
-        "medicines": ["none_of_these"],
-        "symptoms": ["none_of_these"],
-        "seizures": "no",
-        "m_interest": "not_at_all",
-        "m_down": "not_at_all",
-        "a_nervous": "not_at_all",
-        "a_worry": "not_at_all",
-        "t_event": "no",
-        "s_wish_dead": "no",
-        "s_better_off": "no",
-        "s_thoughts_week": "no",
-        "s_attempt_ever": "no",
-        "readiness": "preparing",
-        "past_treatment": ["none_of_these"],
-        "relapsed": "no",
-        "housing": "stable",
-        "people_using": "no",
-        "support_person": "yes",
-    }
+    """A complete, valid answer set for a low-risk ketamine user, with `overrides` applied."""
+    answers: dict[str, Any] = copy.deepcopy(LOW_RISK_KETAMINE)
     answers.update(overrides)
     return answers
 

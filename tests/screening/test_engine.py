@@ -1,11 +1,14 @@
 """The screening engine against the real seeds: bands, caveats, flags, paths and explanations.
 
 Each table row is one clinically meaningful case. Answer sets start from `base_answers()`, a
-complete, valid set for a low-risk ketamine user, and change only what the row is about.
+complete, valid set for a low-risk ketamine user (tests/data/low_risk_ketamine.json), and change
+only what the row is about.
 """
 
+import copy
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,42 +26,14 @@ CHECKLIST = (
     "c_relationships", "c_gave_up", "c_hazard", "c_despite_harm", "c_tolerance", "c_withdrawal",
 )
 CUTOFFS = [(0, 1), (2, 3), (4, 5), (6, None)]
+LOW_RISK_KETAMINE: dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
 
 
 def base_answers(*, omit: Iterable[str] = (), **overrides: Any) -> dict[str, Any]:
     """A complete, valid answer set for a low-risk ketamine user, with `overrides` applied and
     the items in `omit` removed."""
-    answers: dict[str, Any] = {
-        "substance": "ketamine",
-        "last_use": "past_month",
-        "prescribed": "not_prescribed",
-        "frequency": "monthly",
-        "amount": "mild",
-        "duration": "months_0_6",
-        "route": ["snort"],
-        **{item: "no" for item in CHECKLIST},
-        "w_alone_secret": "no",
-        "w_mood_memory": "no",
-        "co_use": ["none_of_these"],
-        "medicines": ["none_of_these"],
-        "symptoms": ["none_of_these"],
-        "seizures": "no",
-        "m_interest": "not_at_all",
-        "m_down": "not_at_all",
-        "a_nervous": "not_at_all",
-        "a_worry": "not_at_all",
-        "t_event": "no",
-        "s_wish_dead": "no",
-        "s_better_off": "no",
-        "s_thoughts_week": "no",
-        "s_attempt_ever": "no",
-        "readiness": "preparing",
-        "past_treatment": ["none_of_these"],
-        "relapsed": "no",
-        "housing": "stable",
-        "people_using": "no",
-        "support_person": "yes",
-    }
+    answers: dict[str, Any] = copy.deepcopy(LOW_RISK_KETAMINE)
     answers.update(overrides)
     for item in omit:
         answers.pop(item, None)
