@@ -162,6 +162,7 @@ class Content:
     paths: tuple[TreatmentPath, ...]
     crisis_locales: tuple[CrisisLocale, ...]
     default_locale: str
+    plan: "PlanContent"
 
     def scale(self, scale_id: str) -> Scale:
         return next(s for s in self.scales if s.id == scale_id)
@@ -170,3 +171,105 @@ class Content:
         wanted = locale_id or self.default_locale
         by_id = {loc.id: loc for loc in self.crisis_locales}
         return by_id.get(wanted) or by_id[self.default_locale]
+
+
+# --- Relapse-prevention plan content (seeds/plan.yaml) ---------------------------------------
+
+TRIGGER_ACTION_KINDS = ("avoid", "leave", "cope", "call")
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    kind: str  # one of TRIGGER_ACTION_KINDS
+    text: str
+
+
+@dataclass(frozen=True)
+class PlanTrigger:
+    id: str
+    kind: str
+    label: str
+    actions: tuple[PlanAction, ...]
+    suggest_when: Condition | None = None  # None: in the library, never pre-filled
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class PlanSuggestion:
+    """A line of text offered in the plan, pre-filled when `suggest_when` holds."""
+
+    id: str
+    text: str
+    suggest_when: Condition | None = None
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    id: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RedFlagEntry:
+    text: str
+    action: str
+
+
+@dataclass(frozen=True)
+class SubstanceRedFlags:
+    substances: tuple[str, ...]
+    items: tuple[RedFlagEntry, ...]
+
+
+@dataclass(frozen=True)
+class UrgePlanDefaults:
+    delay_minutes: int
+    delay_note: str
+    distractions: tuple[str, ...]
+    grounding: str
+
+
+@dataclass(frozen=True)
+class LapsePlanDefaults:
+    first_day: tuple[str, ...]
+    reminder: str
+    step_up: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TherapyAftercare:
+    applies_when: Condition
+    common: tuple[str, ...]
+    call_provider: tuple[str, ...]
+    after_session: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConditionalList:
+    """A list of lines that belongs in the plan only when `applies_when` holds."""
+
+    applies_when: Condition
+    lines: tuple[str, ...]
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    trigger_kinds: tuple[tuple[str, str], ...]  # (id, label), in display order
+    triggers: tuple[PlanTrigger, ...]
+    warning_signs: tuple[PlanSuggestion, ...]
+    urge_plan: UrgePlanDefaults
+    routine: tuple[RoutineEntry, ...]
+    reason_prompts: tuple[str, ...]
+    next_steps: dict[str, str]  # treatment path id -> a concrete first step
+    lapse_plan: LapsePlanDefaults
+    medical_red_flags: tuple[SubstanceRedFlags, ...]
+    therapy_aftercare: TherapyAftercare
+    at_home_safety: ConditionalList
+    harm_reduction: ConditionalList
+    safety_steps: ConditionalList
+
+    def trigger(self, trigger_id: str) -> PlanTrigger | None:
+        return next((t for t in self.triggers if t.id == trigger_id), None)

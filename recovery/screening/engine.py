@@ -140,6 +140,12 @@ def raise_flag(flag: Flag, evidence: list[Evidence], ctx: ScreeningContext, subj
 def screen(raw_answers: Mapping[str, object], content: Content, locale: str | None = None
            ) -> ScreeningResult:
     """Score the answers. Raises AnswerError if they are not a valid, complete answer set."""
+    return evaluate(raw_answers, content, locale)[0]
+
+
+def evaluate(raw_answers: Mapping[str, object], content: Content, locale: str | None = None
+             ) -> tuple[ScreeningResult, ScreeningContext]:
+    """Like `screen`, also returning the context, so a plan can apply the same conditions."""
     answers = clean_answers(raw_answers, content.questionnaire)
     ctx = ScreeningContext(answers, content)
     subject = subject_text(answers, content)
@@ -173,7 +179,7 @@ def screen(raw_answers: Mapping[str, object], content: Content, locale: str | No
     crisis_level = crisis[0].urgency if crisis else "none"
     subject_item = content.questionnaire.items[content.questionnaire.subject_item]
     subject_option = subject_item.option(str(answers[subject_item.id]))
-    return ScreeningResult(
+    result = ScreeningResult(
         content_version=content.version,
         substance=str(answers[subject_item.id]),
         substance_label=subject_option.label if subject_option else subject,
@@ -186,3 +192,4 @@ def screen(raw_answers: Mapping[str, object], content: Content, locale: str | No
         answers=answers,
         crisis_locale=content.crisis_locale(locale).id,
     )
+    return result, ctx
