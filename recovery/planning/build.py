@@ -40,12 +40,13 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
     triggers = tuple(
         Trigger(kind=t.kind, text=fill(t.label, subject), rank="high",
                 actions=tuple(Action(a.kind, fill(a.text, subject)) for a in t.actions),
-                because=t.because)
+                because=fill(t.because, subject))
         for t in plan.triggers if holds(t.suggest_when)
     )
-    warning_signs = tuple(Line(s.text, s.because) for s in plan.warning_signs
-                          if holds(s.suggest_when))
-    next_steps = tuple(Line(plan.next_steps[p.id], f"Suggested in your screening: {p.title}")
+    warning_signs = tuple(Line(fill(s.text, subject), fill(s.because, subject))
+                          for s in plan.warning_signs if holds(s.suggest_when))
+    next_steps = tuple(Line(fill(plan.next_steps[p.id], subject),
+                            f"Suggested in your screening: {p.title}")
                        for p in result.paths)
     readiness = ctx.answer_values("readiness")
     goal = "undecided" if set(readiness) & {"not_ready", "unsure"} else "stop"

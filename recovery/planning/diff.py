@@ -1,5 +1,7 @@
 """What changed between two plan revisions, section by section, in words a person can read."""
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +66,10 @@ def diff_drafts(old: PlanDraft, new: PlanDraft) -> list[Change]:
             continue
         if key == "goal":
             changes.append(Change(heading, "changed", GOAL_LABELS[str(b)], GOAL_LABELS[str(a)]))
+        elif a is None:
+            changes.append(Change(heading, "added", describe(b)))
+        elif b is None:
+            changes.append(Change(heading, "removed", describe(a)))
         elif isinstance(a, list) and isinstance(b, list):
             changes.extend(diff_lists(heading, a, b))
         else:
@@ -72,15 +78,43 @@ def diff_drafts(old: PlanDraft, new: PlanDraft) -> list[Change]:
 
 
 def diff_lists(heading: str, old: list[Any], new: list[Any]) -> list[Change]:
-    old_by_key = {entry_key(v): v for v in old}
-    new_by_key = {entry_key(v): v for v in new}
-    changes = [Change(heading, "removed", describe(v)) for k, v in old_by_key.items()
-               if k not in new_by_key]
-    for k, v in new_by_key.items():
-        if k not in old_by_key:
-            changes.append(Change(heading, "added", describe(v)))
-        elif old_by_key[k] != v:
-            changes.append(Change(heading, "changed", describe(v), describe(old_by_key[k])))
+    # First set aside entries that are identical in both (counting repeats), then pair what is
+    # left by its main text only where that text is unique on both sides, so two meetings with
+    # the same (or no) name are never mistaken for one that changed.
+    unchanged = Counter(map(fingerprint, old)) & Counter(map(fingerprint, new))
+    removed = leftovers(old, unchanged)
+    added = leftovers(new, unchanged)
+    removed_keys = Counter(entry_key(v) for v in removed)
+    added_keys = Counter(entry_key(v) for v in added)
+    changes: list[Change] = []
+    paired: set[str] = set()
+    for value in added:
+        key = entry_key(value)
+        if removed_keys[key] == 1 and added_keys[key] == 1:
+            before = next(v for v in removed if entry_key(v) == key)
+            changes.append(Change(heading, "changed", describe(value), describe(before)))
+            paired.add(key)
+        else:
+            changes.append(Change(heading, "added", describe(value)))
+    changes[:0] = [Change(heading, "removed", describe(v)) for v in removed
+                   if entry_key(v) not in paired]
     if not changes and old != new:
         changes.append(Change(heading, "changed", "The order changed."))
     return changes
+
+
+def fingerprint(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def leftovers(values: list[Any], unchanged: Counter[str]) -> list[Any]:
+    """`values` less one copy of each entry counted in `unchanged`, keeping their order."""
+    remaining = Counter(unchanged)
+    kept = []
+    for value in values:
+        mark = fingerprint(value)
+        if remaining[mark] > 0:
+            remaining[mark] -= 1
+        else:
+            kept.append(value)
+    return kept

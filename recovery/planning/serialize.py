@@ -33,7 +33,7 @@ MAX_TEXT = 500
 MAX_SHORT = 80
 MAX_LINES = 50
 # Newlines and tabs are fine in free text; other control characters never belong in a plan.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PHONE = re.compile(r"^[0-9+()\-. ]{0,40}$")
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -81,6 +81,8 @@ class Reader:
             raise self.fail(f"longer than {max_length} characters")
         if CONTROL.search(self.value):
             raise self.fail("contains control characters")
+        if _has_surrogates(self.value):  # lone surrogates can't be stored or printed
+            raise self.fail("is not valid text")
         if required and not self.value.strip():
             raise self.fail("must not be empty")
         return self.value
@@ -104,6 +106,14 @@ class Reader:
 
     def texts(self, max_length: int = MAX_TEXT) -> tuple[str, ...]:
         return tuple(r.text(max_length, required=True) for r in self.items())
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_line(r: Reader) -> Line:
@@ -158,7 +168,8 @@ def draft_from_dict(data: Any) -> PlanDraft:
                     "safety_steps", "safety_credit"})
     if f["schema"].value != SCHEMA:
         raise f["schema"].fail(f"this is not a plan file (expected {SCHEMA!r})")
-    if f["schema_version"].value != SCHEMA_VERSION:
+    version = f["schema_version"].value
+    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1, so check the type
         raise f["schema_version"].fail(f"unsupported version (this app reads {SCHEMA_VERSION})")
 
     uf = f["urge_plan"].fields({"delay_minutes", "distractions", "grounding", "text_person"})
