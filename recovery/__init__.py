@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from recovery import cli, config, db, errors, security, seeds
+from recovery.plans import views as plans_views
 from recovery.questionnaire import views as questionnaire_views
 
 
@@ -26,5 +27,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(questionnaire_views.bp)
+    app.register_blueprint(plans_views.bp)
     cli.init_app(app)
     return app

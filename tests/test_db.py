@@ -66,9 +66,28 @@ def test_upgrade_twice_is_a_no_op(empty_engine: Engine) -> None:
 
 def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     db.upgrade_engine(empty_engine)
+    assert set(inspect(empty_engine).get_table_names()) == {
+        "alembic_version", "assessment", "relapse_plan", "plan_revision"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
-    assert "assessment" not in inspect(empty_engine).get_table_names()
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_undoing_the_plan_tables_keeps_saved_results(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        session.add(Assessment(token_hash="3" * 64, content_version="v", answers={}, result={}))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0001")
+
+    tables = set(inspect(empty_engine).get_table_names())
+    assert "relapse_plan" not in tables and "plan_revision" not in tables
+    with Session(empty_engine) as session:
+        assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
     db.upgrade_engine(empty_engine)
     assert schema_diff(empty_engine) == []
 

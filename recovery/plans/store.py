@@ -1,0 +1,117 @@
+"""Persistence for relapse-prevention plans: small keyword-only functions that never commit.
+
+A plan is found only through a public token, hashed like a saved result's (see
+`recovery.questionnaire.store`). Its content is a list of numbered revisions, each a whole
+`PlanDraft.to_dict()`. Saves use optimistic locking: every save names the revision it started
+from, and is refused with `PlanConflict` if someone else saved in between, so neither save
+silently overwrites the other.
+"""
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from recovery.models import PlanRevision, RelapsePlan, utc_now
+from recovery.planning.draft import PlanDraft
+from recovery.planning.serialize import draft_from_dict
+from recovery.questionnaire.store import hash_token, is_well_formed_token, new_token
+
+
+class PlanConflict(Exception):
+    """The plan changed after the person opened the page they are saving from."""
+
+    def __init__(self, plan: RelapsePlan, base_revision: int) -> None:
+        self.plan, self.base_revision = plan, base_revision
+        super().__init__(f"plan is at revision {plan.current_revision}, not {base_revision}")
+
+
+def create_plan(session: Session, *, draft: PlanDraft) -> str:
+    """Add a new plan with `draft` as revision 1; returns its public token (shown once)."""
+    token = new_token()
+    plan = RelapsePlan(token_hash=hash_token(token), current_revision=1)
+    session.add(plan)
+    session.flush()  # the revision needs the plan's id
+    assert plan.id is not None
+    session.add(_revision_row(plan.id, 1, draft))
+    return token
+
+
+def get_plan(session: Session, *, token: str) -> RelapsePlan | None:
+    """The plan for `token`, or None if the token is malformed or unknown (no query for junk)."""
+    if not is_well_formed_token(token):
+        return None
+    return session.exec(
+        select(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
+    ).first()
+
+
+def check_base_revision(plan: RelapsePlan, base_revision: int) -> None:
+    """Raise PlanConflict unless `base_revision` is still the plan's newest revision."""
+    if base_revision != plan.current_revision:
+        raise PlanConflict(plan, base_revision)
+
+
+def save_revision(
+    session: Session, *, plan: RelapsePlan, draft: PlanDraft, base_revision: int
+) -> PlanRevision:
+    """Add `draft` as the plan's next revision, if `base_revision` is still its newest.
+
+    The check is repeated inside one conditional UPDATE, so two saves racing each other cannot
+    both pass it: the database lets only one of them move `current_revision` on.
+    """
+    check_base_revision(plan, base_revision)
+    assert plan.id is not None
+    number = base_revision + 1
+    moved = session.exec(
+        update(RelapsePlan)
+        .where(col(RelapsePlan.id) == plan.id)
+        .where(col(RelapsePlan.current_revision) == base_revision)
+        .values(current_revision=number, updated_at=utc_now())
+    )
+    if moved.rowcount != 1:
+        session.refresh(plan)
+        raise PlanConflict(plan, base_revision)
+    row = _revision_row(plan.id, number, draft)
+    session.add(row)
+    return row
+
+
+def revisions(session: Session, *, plan: RelapsePlan) -> list[PlanRevision]:
+    """Every revision of the plan, oldest first."""
+    return list(session.exec(
+        select(PlanRevision).where(col(PlanRevision.plan_id) == plan.id)
+        .order_by(col(PlanRevision.number))
+    ).all())
+
+
+def revision(session: Session, *, plan: RelapsePlan, number: int) -> PlanRevision | None:
+    return session.exec(
+        select(PlanRevision).where(col(PlanRevision.plan_id) == plan.id)
+        .where(col(PlanRevision.number) == number)
+    ).first()
+
+
+def revision_draft(row: PlanRevision) -> PlanDraft:
+    """The draft stored in a revision, read as strictly as an uploaded file."""
+    return draft_from_dict(row.draft)
+
+
+def latest_draft(session: Session, *, plan: RelapsePlan) -> PlanDraft:
+    row = revision(session, plan=plan, number=plan.current_revision)
+    if row is None:  # only if the database was edited by hand
+        raise LookupError(f"plan {plan.id} has no revision {plan.current_revision}")
+    return revision_draft(row)
+
+
+def delete_plan(session: Session, *, token: str) -> bool:
+    """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if there was none."""
+    if not is_well_formed_token(token):
+        return False
+    outcome = session.exec(
+        delete(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
+    )
+    return bool(outcome.rowcount)
+
+
+def _revision_row(plan_id: int, number: int, draft: PlanDraft) -> PlanRevision:
+    return PlanRevision(plan_id=plan_id, number=number, draft=draft.to_dict(),
+                        content_version=draft.content_version)
