@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from recovery import cli, config, db, errors, security, seeds
+from recovery.export import views as export_views
 from recovery.plans import views as plans_views
 from recovery.questionnaire import views as questionnaire_views
 
@@ -28,5 +29,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(plans_views.bp)
+    app.register_blueprint(export_views.bp)
     cli.init_app(app)
     return app
