@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask
 
 from recovery import cli, config, db, errors, security, seeds
+from recovery.counselor import commands as counselor_commands
+from recovery.counselor import views as counselor_views
 from recovery.export import views as export_views
 from recovery.plans import views as plans_views
 from recovery.questionnaire import views as questionnaire_views
@@ -30,5 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(export_views.bp)
+    app.register_blueprint(counselor_views.bp)
     cli.init_app(app)
+    app.cli.add_command(counselor_commands.create_user_command)
     return app

@@ -66,6 +66,30 @@ class Defaults:
     SEEDS_DIR = REPO_ROOT / "seeds"
     CRISIS_LOCALE = "US"
 
+    # Counselor workspace (recovery/counselor/). Sessions end after this long without a request,
+    # and in any case this long after signing in (HIPAA's "automatic logoff").
+    COUNSELOR_IDLE_MINUTES = 15
+    COUNSELOR_SESSION_HOURS = 8
+    COUNSELOR_INVITATION_HOURS = 72
+    # Per account (OWASP: count failures against the account, not the address).
+    COUNSELOR_LOCKOUT_ATTEMPTS = 5
+    COUNSELOR_LOCKOUT_MINUTES = 15
+    # Per client address, on top of the lockout; Flask-Limiter syntax.
+    COUNSELOR_LOGIN_RATE_LIMIT = "10 per minute"
+    COUNSELOR_AUDIT_PAGE_SIZE = 50
+    # Keyword arguments for argon2.PasswordHasher; None means its defaults (argon2id, t=3,
+    # m=64 MiB, p=4: RFC 9106's low-memory profile, above OWASP's t=2, m=19 MiB, p=1 minimum).
+    COUNSELOR_ARGON2_PARAMETERS: dict[str, int] | None = None
+    # A zero-argument callable returning an aware datetime, for tests; None means the real clock.
+    COUNSELOR_NOW = None
+
+    # Flask-Limiter. memory:// counts per process; point it at e.g. redis://127.0.0.1:6379 when
+    # running several worker processes. Set explicitly: Flask-Limiter remembers the first app's
+    # value of RATELIMIT_ENABLED for later apps that leave it unset.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill `app.config` in precedence order and refuse to run with an unusable secret key."""

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
     400: "Something in that request didn't make sense to us. Please go back and try again.",
+    403: "This page is only for admins. If you need it, please ask an admin of this service.",
     404: "We couldn't find that page. If you followed a saved link, the result may have been "
          "deleted.",
     405: "That page can't be used that way. Please use the buttons on the page.",

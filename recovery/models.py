@@ -1,6 +1,9 @@
 """Database tables (SQLModel). Computed things live elsewhere: `ScreeningResult` and `PlanDraft`
 are not tables.
 
+The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`) has no accounts. The counselor
+workspace adds `User`, `UserSession` (server-side logins), `Invitation` and `AuditEvent`.
+
 No `from __future__ import annotations` here: SQLModel resolves field types at class creation and
 string annotations break relationships (fastapi/sqlmodel#196).
 """
@@ -8,7 +11,7 @@ string annotations break relationships (fastapi/sqlmodel#196).
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Named constraints let Alembic drop or alter them later, which SQLite batch mode requires.
@@ -73,3 +76,85 @@ class PlanRevision(SQLModel, table=True):
     # keeps the version of the install it came from).
     content_version: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+# --- Counselor workspace -----------------------------------------------------------------------
+
+ROLES = ("admin", "counselor")
+
+
+class User(SQLModel, table=True):
+    """A counselor or admin account. `email` is stored lowercased (see recovery.counselor.users).
+
+    Never deleted in normal use: disabling keeps the audit trail pointing at a real account.
+    """
+
+    # "user" is a reserved word in PostgreSQL.
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'counselor')", name="role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    display_name: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    # argon2id in PHC string format ($argon2id$v=19$m=...,t=...,p=...$salt$hash).
+    password_hash: str = Field(max_length=255)
+    is_active: bool = Field(default=True)
+    # Failed sign-ins since the last success or the last lockout; see recovery.counselor.auth.
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_login_at: datetime | None = Field(default=None)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class UserSession(SQLModel, table=True):
+    """One sign-in. The browser's (encrypted) cookie holds a random token; only its SHA-256 is
+    stored. Ending the row (logout, disabling, timeouts) signs that browser out at once, which a
+    cookie alone could never do."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_seen_at: datetime = Field(default_factory=utc_now)
+    ended_at: datetime | None = Field(default=None)
+    # "logout", "idle", "expired", "disabled" or "replaced" (a new sign-in in the same browser).
+    end_reason: str | None = Field(default=None, max_length=20)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link an admin hands to a new counselor; only the token's SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254)
+    role: str = Field(max_length=20)
+    # SET NULL: an invitation's history must not stop an account from ever being removed.
+    created_by: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = Field(default=None)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which object, and when (UTC). Written only through
+    `recovery.counselor.audit.record`; never holds health data, names or answers."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    # SET NULL keeps the event if the account is ever removed.
+    user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True)
+    action: str = Field(max_length=40)
+    object_type: str = Field(default="", max_length=40)
+    object_id: str = Field(default="", max_length=64)
+    detail: str = Field(default="", max_length=200)

@@ -1,4 +1,5 @@
-"""Privacy and security plumbing: an encrypted session cookie, CSRF, and response headers.
+"""Privacy and security plumbing: an encrypted session cookie, CSRF, rate limits, and response
+headers.
 
 Answers in progress live only in the person's own session cookie, never in the database, until
 they choose to save. Flask's default cookie is signed but readable, so here it is also
@@ -13,10 +14,16 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature
 
 csrf = CSRFProtect()
+# No default limits: only routes that ask for one are limited (the counselor login). The key is
+# the client address as Werkzeug sees it; behind a reverse proxy, wrap the app in ProxyFix or
+# every visitor shares the proxy's address. Storage: RATELIMIT_STORAGE_URI (config.py).
+limiter = Limiter(key_func=get_remote_address)
 MAX_SESSION_BYTES = 64 * 1024  # far more than any answer set; a cookie holds at most 4 KB
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -88,5 +95,7 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.session_interface = EncryptedCookieSessionInterface()
+    # Before CSRF, so a flood is turned away without reading the form.
+    limiter.init_app(app)
     csrf.init_app(app)
     app.after_request(add_security_headers)

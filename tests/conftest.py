@@ -93,6 +93,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "DATABASE_URL": database_url,
+        # The cheapest argon2id the library allows: the real cost (64 MiB) would slow every
+        # sign-in in the suite. A counselor test checks the production defaults separately.
+        "COUNSELOR_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     }
     settings.update(overrides)
     return create_app(settings)

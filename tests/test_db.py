@@ -67,7 +67,8 @@ def test_upgrade_twice_is_a_no_op(empty_engine: Engine) -> None:
 def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     db.upgrade_engine(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == {
-        "alembic_version", "assessment", "relapse_plan", "plan_revision"}
+        "alembic_version", "assessment", "relapse_plan", "plan_revision",
+        "user_account", "user_session", "invitation", "audit_event"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
@@ -86,6 +87,23 @@ def test_undoing_the_plan_tables_keeps_saved_results(empty_engine: Engine) -> No
 
     tables = set(inspect(empty_engine).get_table_names())
     assert "relapse_plan" not in tables and "plan_revision" not in tables
+    with Session(empty_engine) as session:
+        assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_undoing_the_counselor_tables_keeps_plans_and_results(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        session.add(Assessment(token_hash="4" * 64, content_version="v", answers={}, result={}))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0002")
+
+    tables = set(inspect(empty_engine).get_table_names())
+    assert tables == {"alembic_version", "assessment", "relapse_plan", "plan_revision"}
     with Session(empty_engine) as session:
         assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
     db.upgrade_engine(empty_engine)

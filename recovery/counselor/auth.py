@@ -1,0 +1,308 @@
+"""Who is signed in: server-side sessions, sign-in with lockout, and the view decorators.
+
+The browser's (encrypted) session cookie holds only a random token. The `UserSession` row it
+points to decides whether the person is signed in, so signing out, disabling an account and the
+time limits take effect on the server at once: a copied cookie stops working with them.
+
+Use in any blueprint:
+
+    @bp.get("/clients")
+    @login_required
+    def clients() -> str:
+        user = current_user()  # never None inside a login_required view
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ParamSpec
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask.sansio.app import App
+from flask.typing import ResponseReturnValue
+from limits import RateLimitItemPerMinute
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from sqlmodel import Session
+
+from recovery.counselor import audit, clock, passwords, users
+from recovery.db import get_session
+from recovery.models import User, UserSession
+
+P = ParamSpec("P")
+SESSION_KEY = "counselor_session"
+_USER = "counselor_user"  # flask.g attribute: the signed-in User, or None
+_SIGNED_OUT = "counselor_signed_out"  # flask.g attribute: why a session just ended
+_LOGIN = "counselor_login"  # flask.g attribute: the signed-in user's UserSession
+FAILURES_KEY = "recovery.counselor.unknown_failures"
+
+WRONG_CREDENTIALS = "That email address and password don't match. Please check them and try again."
+ACCOUNT_DISABLED = ("This account has been switched off. If you still need it, please ask an "
+                    "admin to switch it on again.")
+PLEASE_SIGN_IN = "Please sign in to use the counselor workspace."
+
+
+# --- The signed-in user --------------------------------------------------------------------
+
+
+def current_user() -> User | None:
+    """The signed-in user for this request, or None; looked up once per request (cached on g).
+
+    Call it before changing anything in the request's database session: on the first call it
+    may commit (to record activity, or to end a timed-out session).
+    """
+    if _USER not in g:
+        setattr(g, _USER, _load_user())
+    user: User | None = g.get(_USER)
+    return user
+
+
+def current_session_started() -> datetime | None:
+    """When the signed-in user's current session began (for "you signed in at ...")."""
+    current_user()
+    login: UserSession | None = g.get(_LOGIN)
+    return login.created_at if login is not None else None
+
+
+def login_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
+    """Send visitors who aren't signed in to the sign-in page (and back here afterwards)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
+        if current_user() is None:
+            return redirect_to_login()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
+    """Like login_required, then 403 for anyone who isn't an admin."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
+        user = current_user()
+        if user is None:
+            return redirect_to_login()
+        if not user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def redirect_to_login() -> ResponseReturnValue:
+    flash(signed_out_message(g.get(_SIGNED_OUT)), "info")
+    # Only a page (GET) can be returned to; after a refused POST, start from the dashboard.
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("counselor.login", next=safe_next_path(target)))
+
+
+def safe_next_path(value: str | None) -> str | None:
+    """`value` if it is a path on this site, else None: never send someone elsewhere after
+    signing in (an "open redirect" would let a phishing link borrow our address)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value
+
+
+def signed_out_message(reason: str | None) -> str:
+    config = current_app.config
+    if reason == "idle":
+        return (f"You were signed out after {count(config['COUNSELOR_IDLE_MINUTES'], 'minute')} "
+                "without activity, to protect your clients' privacy. Please sign in again.")
+    if reason == "expired":
+        return (f"You were signed out because you had been signed in for "
+                f"{count(config['COUNSELOR_SESSION_HOURS'], 'hour')}, to protect your clients' "
+                "privacy. Please sign in again.")
+    if reason == "ended":
+        return "You have been signed out. Please sign in again."
+    return PLEASE_SIGN_IN
+
+
+def count(number: int, unit: str) -> str:
+    return f"{number} {unit}" + ("" if number == 1 else "s")
+
+
+def _load_user() -> User | None:
+    token = session.get(SESSION_KEY)
+    if token is None:
+        return None
+    db = get_session()
+    found = users.find_session(db, token=token)
+    if found is None:
+        _forget_cookie("ended")
+        return None
+    login, user = found
+    if login.ended_at is not None or not user.is_active:
+        _forget_cookie("ended")
+        return None
+    now = clock.now()
+    reason = timeout_reason(login, now)
+    if reason is not None:
+        users.end_session(db, login=login, reason=reason, now=now)
+        audit.record(db, user=user, action="session_expired", object_type="user",
+                     object_id=str(user.id), detail=reason)
+        db.commit()
+        _forget_cookie(reason)
+        return None
+    login.last_seen_at = now
+    db.add(login)
+    db.commit()
+    setattr(g, _LOGIN, login)
+    # Re-issue the cookie on every request: its encryption timestamp would otherwise expire it
+    # PERMANENT_SESSION_LIFETIME after sign-in, whatever the counselor is doing.
+    session.modified = True
+    return user
+
+
+def timeout_reason(login: UserSession, now: datetime) -> str | None:
+    """"idle" or "expired" when the session has run out of time, else None."""
+    config = current_app.config
+    if now - login.created_at >= timedelta(hours=config["COUNSELOR_SESSION_HOURS"]):
+        return "expired"
+    if now - login.last_seen_at >= timedelta(minutes=config["COUNSELOR_IDLE_MINUTES"]):
+        return "idle"
+    return None
+
+
+def _forget_cookie(reason: str) -> None:
+    session.pop(SESSION_KEY, None)
+    setattr(g, _SIGNED_OUT, reason)
+
+
+# --- Signing in and out --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The user when the credentials are good, else None and the message to show."""
+
+    user: User | None
+    message: str = ""
+
+
+def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
+    """Check an email and password, counting failures against the account.
+
+    Every path verifies exactly one argon2 hash, so the time taken doesn't reveal whether an
+    account exists or is locked; unknown addresses are "locked" after the same number of
+    failures as real ones, so the lockout message reveals nothing either.
+    """
+    now = clock.now()
+    user = users.get_user_by_email(db, email=email)
+    if user is None:
+        return _unknown_account(db, email=email, password=password)
+    if user.locked_until is not None and user.locked_until > now:
+        passwords.spend_verify_time(password)
+        return _refuse(db, user, "account locked", lockout_message())
+    matches, new_hash = passwords.verify_password(user.password_hash, password)
+    if not matches:
+        return _wrong_password(db, user, now)
+    if not user.is_active:
+        return _refuse(db, user, "account disabled", ACCOUNT_DISABLED)
+    if new_hash is not None:
+        user.password_hash = new_hash  # hashed with older parameters: upgrade it now
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.add(user)
+    return LoginOutcome(user)
+
+
+def lockout_message() -> str:
+    config = current_app.config
+    return (f"That email address and password don't match. After "
+            f"{count(config['COUNSELOR_LOCKOUT_ATTEMPTS'], 'failed attempt')}, signing in to this "
+            f"account is paused for {count(config['COUNSELOR_LOCKOUT_MINUTES'], 'minute')} to "
+            "keep it safe. Please wait and try again, or ask an admin to unlock it.")
+
+
+def _refuse(db: Session, user: User | None, detail: str, message: str) -> LoginOutcome:
+    audit.record(db, user=None, action="login_failed", object_type="user",
+                 object_id=str(user.id) if user is not None else "", detail=detail)
+    return LoginOutcome(None, message)
+
+
+def _wrong_password(db: Session, user: User, now: datetime) -> LoginOutcome:
+    config = current_app.config
+    if users.count_failed_login(db, user=user) < config["COUNSELOR_LOCKOUT_ATTEMPTS"]:
+        return _refuse(db, user, "wrong password", WRONG_CREDENTIALS)
+    # Locked from now; the count starts again when the lock runs out.
+    user.locked_until = now + timedelta(minutes=config["COUNSELOR_LOCKOUT_MINUTES"])
+    user.failed_logins = 0
+    db.add(user)
+    return _refuse(db, user, "wrong password; account locked", lockout_message())
+
+
+def init_failure_counter(app: App) -> None:
+    """Counters for failed sign-ins with unknown addresses, in the same kind of storage as the
+    rate limits (RATELIMIT_STORAGE_URI), so several worker processes can share them."""
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    if not isinstance(storage, Storage):  # an async:// URI: this app is synchronous
+        raise RuntimeError("RATELIMIT_STORAGE_URI must name a synchronous storage")
+    app.extensions[FAILURES_KEY] = storage
+
+
+def _unknown_account(db: Session, *, email: str, password: str) -> LoginOutcome:
+    """Failures for addresses without an account are counted outside the database (by hash:
+    the address itself is kept nowhere), to answer exactly as for a real account."""
+    passwords.spend_verify_time(password)
+    config = current_app.config
+    window = FixedWindowRateLimiter(current_app.extensions[FAILURES_KEY])
+    item = RateLimitItemPerMinute(config["COUNSELOR_LOCKOUT_ATTEMPTS"],
+                                  config["COUNSELOR_LOCKOUT_MINUTES"])
+    key = hashlib.sha256(users.normalize_email(email).encode()).hexdigest()
+    if window.test(item, "counselor-login-unknown", key):
+        window.hit(item, "counselor-login-unknown", key)
+    is_locked = not window.test(item, "counselor-login-unknown", key)
+    return _refuse(db, None, "unknown email address",
+                   lockout_message() if is_locked else WRONG_CREDENTIALS)
+
+
+def sign_in(db: Session, *, user: User) -> None:
+    """Start a server-side session for `user` in this browser, replacing anything the browser
+    held before (session fixation: a new sign-in never reuses an old cookie)."""
+    end_browser_session(db, reason="replaced")
+    token = users.start_session(db, user=user, now=clock.now())
+    session.clear()
+    session[SESSION_KEY] = token
+    setattr(g, _USER, user)
+    audit.record(db, user=user, action="login", object_type="user", object_id=str(user.id))
+
+
+def sign_out(db: Session) -> None:
+    user = current_user()
+    end_browser_session(db, reason="logout")
+    if user is not None:
+        audit.record(db, user=user, action="logout", object_type="user",
+                     object_id=str(user.id))
+    session.clear()
+    setattr(g, _USER, None)
+
+
+def end_browser_session(db: Session, *, reason: str) -> None:
+    """End the server-side session this browser's cookie points to, if any."""
+    found = users.find_session(db, token=session.get(SESSION_KEY))
+    if found is not None:
+        users.end_session(db, login=found[0], reason=reason, now=clock.now())
+
+
+def guard_blueprint(public_endpoints: frozenset[str]) -> Callable[[], ResponseReturnValue | None]:
+    """A before_request hook: every endpoint not listed needs a signed-in user, so a view that
+    forgets its decorator is still never reachable by a visitor who isn't signed in."""
+
+    def guard() -> ResponseReturnValue | None:
+        if request.endpoint in public_endpoints or current_user() is not None:
+            return None
+        return redirect_to_login()
+
+    return guard

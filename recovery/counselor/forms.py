@@ -1,0 +1,105 @@
+"""Forms for signing in, inviting a counselor and accepting an invitation.
+
+Field checks reuse the rules in `users` and `passwords`, so the command line, the forms and the
+store functions can never disagree about what a valid email, name or password is.
+"""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Field, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from recovery.counselor import passwords, users
+from recovery.db import get_session
+
+
+def strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def check_with(problem: Any) -> Any:
+    """A WTForms validator from one of our `*_problem(value) -> str | None` functions."""
+
+    def validator(form: Any, field: Field) -> None:
+        message = problem(field.data or "")
+        if message is not None:
+            raise ValidationError(message)
+
+    return validator
+
+
+def form_problems(form: FlaskForm, message: str | None = None) -> list[tuple[str, str, str]]:
+    """(field id, label, first error) for the `problem_summary` macro, plus a message about the
+    whole form (e.g. a failed sign-in) without a field."""
+    found = [(field.id, field.label.text, field.errors[0])
+             for field in form if field.errors and field.name != "csrf_token"]
+    if message:
+        found.append(("", "", message))
+    return found
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address", filters=[strip], render_kw={"autocomplete": "username"},
+        validators=[
+            InputRequired("Please enter your email address."),
+            Length(max=users.MAX_EMAIL_LENGTH, message="That is longer than any email address."),
+        ],
+    )
+    # No minimum here: the sign-in must work for passwords set under an older rule.
+    password = PasswordField(
+        "Password", render_kw={"autocomplete": "current-password"},
+        validators=[
+            InputRequired("Please enter your password."),
+            Length(max=passwords.MAX_LENGTH, message="That is longer than any password here."),
+        ],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Their email address", filters=[strip], validators=[
+        InputRequired("Please enter the email address of the person to invite."),
+        check_with(users.email_problem),
+    ])
+    role = SelectField(
+        "Role", choices=[SelectChoice("counselor", "Counselor"), SelectChoice("admin", "Admin")],
+        validate_choice=False, validators=[check_with(users.role_problem)],
+        description="Admins can also invite and switch off accounts and read the audit log.",
+    )
+
+    def validate_email(self, field: Field) -> None:
+        if users.get_user_by_email(get_session(), email=field.data) is not None:
+            raise ValidationError("There is already an account for this email address.")
+
+
+class AcceptInvitationForm(FlaskForm):
+    display_name = StringField(
+        "Your name", filters=[strip], description="As your colleagues will see it.",
+        validators=[InputRequired("Please enter your name."),
+                    check_with(users.display_name_problem)],
+    )
+    password = PasswordField(
+        "Choose a password",
+        description=f"At least {passwords.MIN_LENGTH} characters. A few unrelated words make a "
+                    "strong password that is easy to type.",
+        validators=[InputRequired("Please choose a password.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again", render_kw={"autocomplete": "new-password"},
+        validators=[
+            InputRequired("Please type the password again."),
+            EqualTo("password",
+                    message="The two passwords are different. Please type them again."),
+        ],
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invited_email = email  # the password must not be the same as this
+
+    def validate_password(self, field: Field) -> None:
+        problem = passwords.password_problem(field.data or "", email=self.invited_email)
+        if problem is not None:
+            raise ValidationError(problem)

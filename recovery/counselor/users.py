@@ -1,0 +1,236 @@
+"""Persistence for accounts, sign-in sessions and invitations: small keyword-only functions
+that never commit (the view or command commits once).
+
+Tokens (session cookies, invitation links) are random 256-bit strings handed out once; only
+their SHA-256 is stored, as for saved results, so a copy of the database opens nothing.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from recovery.counselor import passwords
+from recovery.models import ROLES, Invitation, User, UserSession
+from recovery.questionnaire.store import hash_token, is_well_formed_token, new_token
+
+# Deliberately loose: one @, something on each side, a dot in the domain. Real checking is the
+# admin reading the address and the invitation reaching the right person.
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 100
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class AccountError(Exception):
+    """A request about accounts we turn down, with a message for the person."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+# --- Checking input ------------------------------------------------------------------------
+
+
+def normalize_email(email: str) -> str:
+    """Addresses are compared and stored lowercased, so Ann@x.org and ann@x.org are one account."""
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    email = normalize_email(email)
+    if not email:
+        return "Please enter an email address."
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"Please use an email address of at most {MAX_EMAIL_LENGTH} characters."
+    if not EMAIL_RE.fullmatch(email) or CONTROL_RE.search(email):
+        return "Please enter an email address like name@example.org."
+    return None
+
+
+def display_name_problem(name: str) -> str | None:
+    name = name.strip()
+    if not name:
+        return "Please enter a name."
+    if len(name) > MAX_NAME_LENGTH:
+        return f"Please keep the name to {MAX_NAME_LENGTH} characters or fewer."
+    if CONTROL_RE.search(name):
+        return "Please remove the unusual invisible characters from the name."
+    return None
+
+
+def role_problem(role: str) -> str | None:
+    return None if role in ROLES else "Please choose admin or counselor."
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    email = normalize_email(email)
+    # No account can have such an address, and PostgreSQL refuses NUL characters outright.
+    if len(email) > MAX_EMAIL_LENGTH or CONTROL_RE.search(email):
+        return None
+    return session.exec(select(User).where(col(User.email) == email)).first()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.email))).all())
+
+
+def create_user(
+    session: Session, *, email: str, display_name: str, role: str, password: str,
+    now: datetime,
+) -> User:
+    """Add an account after checking every field; AccountError says what is wrong."""
+    problem = (email_problem(email) or display_name_problem(display_name) or role_problem(role)
+               or passwords.password_problem(password, email=email))
+    if problem is not None:
+        raise AccountError(problem)
+    if get_user_by_email(session, email=email) is not None:
+        raise AccountError(f"There is already an account for {normalize_email(email)}.")
+    user = User(email=normalize_email(email), display_name=display_name.strip(), role=role,
+                password_hash=passwords.hash_password(password), created_at=now)
+    session.add(user)
+    session.flush()  # the id, for the audit event
+    return user
+
+
+def set_active(session: Session, *, user: User, is_active: bool, now: datetime) -> None:
+    """Disable or re-enable an account. Disabling ends all its sessions at once; re-enabling
+    also lifts any lockout, so an admin can help someone locked out by another's guessing."""
+    user.is_active = is_active
+    if is_active:
+        user.failed_logins = 0
+        user.locked_until = None
+    else:
+        end_user_sessions(session, user=user, reason="disabled", now=now)
+    session.add(user)
+
+
+def count_failed_login(session: Session, *, user: User) -> int:
+    """Add one failed sign-in and return the new count. One UPDATE, so parallel guesses can't
+    all read the same old count and slip past the lockout."""
+    count = session.exec(
+        update(User).where(col(User.id) == user.id)
+        .values(failed_logins=col(User.failed_logins) + 1)
+        .returning(col(User.failed_logins))
+    ).scalar_one()
+    session.refresh(user)
+    return int(count)
+
+
+# --- Sign-in sessions ----------------------------------------------------------------------
+
+
+def start_session(session: Session, *, user: User, now: datetime) -> str:
+    """Add a sign-in session for `user`; returns its token (kept only in the browser's cookie)."""
+    assert user.id is not None
+    token = new_token()
+    session.add(UserSession(token_hash=hash_token(token), user_id=user.id, created_at=now,
+                            last_seen_at=now))
+    return token
+
+
+def find_session(session: Session, *, token: object) -> tuple[UserSession, User] | None:
+    """The sign-in session for `token` and its user (ended ones too), or None."""
+    if not is_well_formed_token(token):
+        return None
+    assert isinstance(token, str)
+    row = session.exec(
+        select(UserSession, User).join(User, col(User.id) == col(UserSession.user_id))
+        .where(col(UserSession.token_hash) == hash_token(token))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def end_session(session: Session, *, login: UserSession, reason: str, now: datetime) -> None:
+    if login.ended_at is None:
+        login.ended_at = now
+        login.end_reason = reason
+        session.add(login)
+
+
+def end_user_sessions(session: Session, *, user: User, reason: str, now: datetime) -> int:
+    """End every open session of `user`; returns how many there were."""
+    outcome = session.exec(
+        update(UserSession)
+        .where(col(UserSession.user_id) == user.id, col(UserSession.ended_at).is_(None))
+        .values(ended_at=now, end_reason=reason)
+    )
+    return int(outcome.rowcount)
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def create_invitation(
+    session: Session, *, email: str, role: str, created_by: User, now: datetime,
+    valid_for: timedelta,
+) -> tuple[Invitation, str]:
+    """A new invitation and its token (to show once). Earlier unused invitations for the same
+    address stop working, so only the newest link is ever live."""
+    problem = email_problem(email) or role_problem(role)
+    if problem is not None:
+        raise AccountError(problem)
+    email = normalize_email(email)
+    if get_user_by_email(session, email=email) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    session.exec(
+        update(Invitation)
+        .where(col(Invitation.email) == email, col(Invitation.used_at).is_(None),
+               col(Invitation.expires_at) > now)
+        .values(expires_at=now)
+    )
+    token = new_token()
+    invitation = Invitation(token_hash=hash_token(token), email=email, role=role,
+                            created_by=created_by.id, created_at=now, expires_at=now + valid_for)
+    session.add(invitation)
+    session.flush()
+    return invitation, token
+
+
+def find_invitation(session: Session, *, token: str, now: datetime) -> Invitation | None:
+    """The invitation for `token` if it can still be used (unused and not expired), else None."""
+    if not is_well_formed_token(token):
+        return None
+    return session.exec(
+        select(Invitation).where(
+            col(Invitation.token_hash) == hash_token(token),
+            col(Invitation.used_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+    ).first()
+
+
+def pending_invitations(session: Session, *, now: datetime) -> list[Invitation]:
+    return list(session.exec(
+        select(Invitation)
+        .where(col(Invitation.used_at).is_(None), col(Invitation.expires_at) > now)
+        .order_by(col(Invitation.created_at).desc())
+    ).all())
+
+
+def accept_invitation(
+    session: Session, *, invitation: Invitation, display_name: str, password: str, now: datetime,
+) -> User:
+    """Make the invited account and use up the invitation.
+
+    The invitation is marked used by a conditional UPDATE, so two people racing with the same
+    link cannot both get an account from it.
+    """
+    used = session.exec(
+        update(Invitation)
+        .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if used.rowcount != 1:
+        raise AccountError("This invitation has already been used.")
+    return create_user(session, email=invitation.email, display_name=display_name,
+                       role=invitation.role, password=password, now=now)
