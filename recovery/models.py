@@ -2,7 +2,8 @@
 are not tables.
 
 The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`) has no accounts. The counselor
-workspace adds `User`, `UserSession` (server-side logins), `Invitation` and `AuditEvent`.
+workspace adds `User`, `UserSession` (server-side logins), `Invitation`, `AuditEvent`, and the
+caseload: `Client` and `ClientShare`.
 
 No `from __future__ import annotations` here: SQLModel resolves field types at class creation and
 string annotations break relationships (fastapi/sqlmodel#196).
@@ -158,3 +159,32 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(default="", max_length=40)
     object_id: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=200)
+
+
+class Client(SQLModel, table=True):
+    """A person on a counselor's caseload, known by a random pseudonymous `code` (never derived
+    from the name); the name is optional. Later tables (screenings, plans, notes) hang off
+    `client.id` with ON DELETE CASCADE, so deleting a client erases everything about them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The owner. RESTRICT (the default): accounts are disabled, not deleted, so a caseload is
+    # never silently orphaned or erased with an account.
+    counselor_id: int = Field(foreign_key="user_account.id", index=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str | None = Field(default=None, max_length=80)
+    consent_given_at: datetime
+    consent_note: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class ClientShare(SQLModel, table=True):
+    """Another counselor who may open a client; goes with the client or the account."""
+
+    __tablename__ = "client_share"
+    __table_args__ = (UniqueConstraint("client_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utc_now)

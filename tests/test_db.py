@@ -68,7 +68,7 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     db.upgrade_engine(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == {
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
-        "user_account", "user_session", "invitation", "audit_event"}
+        "user_account", "user_session", "invitation", "audit_event", "client", "client_share"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
@@ -106,6 +106,18 @@ def test_undoing_the_counselor_tables_keeps_plans_and_results(empty_engine: Engi
     assert tables == {"alembic_version", "assessment", "relapse_plan", "plan_revision"}
     with Session(empty_engine) as session:
         assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_undoing_the_caseload_keeps_the_accounts(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0003")
+
+    tables = set(inspect(empty_engine).get_table_names())
+    assert "client" not in tables and "client_share" not in tables
+    assert "user_account" in tables and "audit_event" in tables
     db.upgrade_engine(empty_engine)
     assert schema_diff(empty_engine) == []
 

@@ -1,4 +1,4 @@
-"""Forms for signing in, inviting a counselor and accepting an invitation.
+"""Forms for signing in, inviting a counselor, accepting an invitation, and the caseload.
 
 Field checks reuse the rules in `users` and `passwords`, so the command line, the forms and the
 store functions can never disagree about what a valid email, name or password is.
@@ -7,10 +7,18 @@ store functions can never disagree about what a valid email, name or password is
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from recovery.counselor import passwords, users
+from recovery.counselor import clients, passwords, users
 from recovery.db import get_session
 
 
@@ -103,3 +111,41 @@ class AcceptInvitationForm(FlaskForm):
         problem = passwords.password_problem(field.data or "", email=self.invited_email)
         if problem is not None:
             raise ValidationError(problem)
+
+
+class NewClientForm(FlaskForm):
+    name = StringField(
+        "Name (optional)", filters=[strip],
+        description="Leave this empty to know the client only by their code.",
+        validators=[check_with(clients.name_problem)],
+    )
+    consent = BooleanField(
+        "The client agreed to their answers being recorded here",
+        validators=[InputRequired("Please ask the client first, and tick this box only if "
+                                  "they agreed. Without their agreement nothing is saved.")],
+    )
+    consent_note = StringField(
+        "Note about consent (optional)", filters=[strip],
+        description=f"For example how consent was given. At most {clients.MAX_NOTE_LENGTH} "
+                    "characters; no health details, please.",
+        validators=[check_with(clients.note_problem)],
+    )
+
+
+class RenameClientForm(FlaskForm):
+    name = StringField(
+        "Name (optional)", filters=[strip],
+        description="Leave this empty to know the client only by their code.",
+        validators=[check_with(clients.name_problem)],
+    )
+
+
+class ShareClientForm(FlaskForm):
+    email = EmailField("Their email address", filters=[strip], validators=[
+        InputRequired("Please enter the email address of the counselor to share with."),
+        check_with(users.email_problem),
+    ])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: for actions whose button is the whole form (deleting)."""

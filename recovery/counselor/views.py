@@ -1,5 +1,5 @@
-"""The counselor workspace's pages: sign in and out, the dashboard, and the admin pages (users,
-invitations, the audit log).
+"""The counselor workspace's pages: sign in and out, the dashboard, the caseload (clients), and
+the admin pages (users, invitations, the audit log).
 
 Every page here needs a signed-in user except signing in and accepting an invitation (see
 `PUBLIC_ENDPOINTS`); admin pages answer 403 to counselors. Every POST is CSRF-checked by the
@@ -23,12 +23,21 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from recovery.counselor import audit, auth, clock, users
+from recovery.counselor import audit, auth, clients, clock, users
 from recovery.counselor.auth import admin_required, current_user, login_required
-from recovery.counselor.forms import AcceptInvitationForm, InviteForm, LoginForm, form_problems
+from recovery.counselor.forms import (
+    AcceptInvitationForm,
+    ConfirmForm,
+    InviteForm,
+    LoginForm,
+    NewClientForm,
+    RenameClientForm,
+    ShareClientForm,
+    form_problems,
+)
 from recovery.db import get_engine, get_session
 from recovery.errors import render_error
-from recovery.models import Invitation, User
+from recovery.models import Client, Invitation, User
 from recovery.security import limiter
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
@@ -90,6 +99,127 @@ def logout() -> Response:
 def dashboard() -> str:
     return render_template("counselor/dashboard.html", user=current_user(),
                            signed_in_at=auth.current_session_started())
+
+
+# --- The caseload ---------------------------------------------------------------------------
+# Every view that touches one client starts with `clients.client_or_404`: own or shared, or 404.
+
+OWNER_ONLY = ("Only the counselor who added this client can {what}. Please ask them if it "
+              "needs doing. Nothing changed.")
+
+
+@bp.get("/clients")
+@login_required
+def client_list() -> ResponseReturnValue:
+    query = request.args.get("q", "")
+    problem = clients.query_problem(query)
+    if problem is not None:
+        return render_error(400, problem)
+    number = page_number(request.args.get("page", "1"))
+    if number is None:
+        return render_error(400, "That page number doesn't look right. Please use the links on "
+                                 "the clients page.")
+    found = clients.caseload(get_session(), user=me(), query=query, number=number)
+    if number > found.page_count:
+        return render_error(400, f"There is no page {number}: the list has "
+                                 f"{auth.count(found.page_count, 'page')}. Please use the links "
+                                 "on the clients page.")
+    return render_template("counselor/clients.html", found=found, query=query.strip())
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@login_required
+def new_client() -> ResponseReturnValue:
+    form = NewClientForm()
+    if not form.validate_on_submit():
+        return render_template("counselor/client_new.html", form=form,
+                               problems=form_problems(form)), 422 if form.errors else 200
+    db = get_session()
+    try:
+        client = clients.create_client(db, owner=me(), name=form.name.data or "",
+                                       consent_note=form.consent_note.data or "",
+                                       now=clock.now())
+    except clients.ClientError as error:
+        return render_error(422, error.message)
+    assert client.id is not None
+    audit.record(db, user=me(), action="create", object_type="client", object_id=client.id,
+                 detail=f"code {client.code}")
+    db.commit()
+    flash(f"The client is added. Their code is {client.code}: please note it down and use it "
+          "to find them again.", "success")
+    return redirect(url_for(".client_page", client_id=client.id), code=303)
+
+
+@bp.get("/clients/<int:client_id>")
+@login_required
+def client_page(client_id: int) -> ResponseReturnValue:
+    db = get_session()
+    client = clients.client_or_404(db, me(), client_id)
+    audit.record(db, user=me(), action="view", object_type="client", object_id=client_id)
+    db.commit()
+    return render_client(client, RenameClientForm(name=client.name or ""), ShareClientForm())
+
+
+@bp.post("/clients/<int:client_id>/name")
+@login_required
+def rename_client(client_id: int) -> ResponseReturnValue:
+    db = get_session()
+    client = clients.client_or_404(db, me(), client_id)
+    form = RenameClientForm()
+    if not form.validate_on_submit():
+        return render_client(client, form, ShareClientForm(), status=422)
+    try:
+        clients.rename(db, client=client, name=form.name.data or "", now=clock.now())
+    except clients.ClientError as error:
+        return render_error(422, error.message)
+    # The detail says that the name changed, never what it is.
+    audit.record(db, user=me(), action="update", object_type="client", object_id=client_id,
+                 detail=f"code {client.code}; name changed")
+    db.commit()
+    flash("The name is saved.", "success")
+    return redirect(url_for(".client_page", client_id=client_id), code=303)
+
+
+@bp.post("/clients/<int:client_id>/shares")
+@login_required
+def share_client(client_id: int) -> ResponseReturnValue:
+    db = get_session()
+    client = clients.client_or_404(db, me(), client_id)
+    if not clients.is_owner(me(), client):
+        return render_error(403, OWNER_ONLY.format(what="share them"))
+    form = ShareClientForm()
+    if not form.validate_on_submit():
+        return render_client(client, RenameClientForm(name=client.name or ""), form,
+                             status=422)
+    try:
+        other = clients.share(db, client=client, email=form.email.data, now=clock.now())
+    except clients.ClientError as error:
+        return render_client(client, RenameClientForm(name=client.name or ""), form,
+                             message=error.message, status=422)
+    audit.record(db, user=me(), action="update", object_type="client", object_id=client_id,
+                 detail=f"code {client.code}; shared with user {other.id}")
+    db.commit()
+    flash(f"{other.email} can now open this client too.", "success")
+    return redirect(url_for(".client_page", client_id=client_id), code=303)
+
+
+@bp.route("/clients/<int:client_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_client(client_id: int) -> ResponseReturnValue:
+    db = get_session()
+    client = clients.client_or_404(db, me(), client_id)
+    if not clients.is_owner(me(), client):
+        return render_error(403, OWNER_ONLY.format(what="delete them"))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("counselor/client_delete.html", client=client, form=form)
+    code = client.code
+    clients.delete_client(db, client=client)
+    audit.record(db, user=me(), action="delete", object_type="client", object_id=client_id,
+                 detail=f"code {code}")
+    db.commit()
+    flash(f"Client {code} and everything recorded about them is deleted.", "success")
+    return redirect(url_for(".client_list"), code=303)
 
 
 # --- Admin: users and invitations ----------------------------------------------------------
@@ -200,6 +330,31 @@ def too_many(error: TooManyRequests) -> ResponseReturnValue:
 
 
 # --- Helpers -------------------------------------------------------------------------------
+
+
+def me() -> User:
+    """The signed-in user (only inside login_required views)."""
+    user = current_user()
+    assert user is not None and user.id is not None
+    return user
+
+
+def page_number(raw: str) -> int | None:
+    """A page number from the query string (1 to 999,999,999), or None if it isn't one."""
+    if not raw.isascii() or not raw.isdigit() or not 1 <= len(raw) <= 9 or int(raw) < 1:
+        return None
+    return int(raw)
+
+
+def render_client(client: Client, rename_form: RenameClientForm, share_form: ShareClientForm,
+                  *, message: str | None = None, status: int = 200) -> tuple[str, int]:
+    db = get_session()
+    problems = form_problems(rename_form) + form_problems(share_form, message)
+    return render_template(
+        "counselor/client.html", client=client,
+        owner=users.get_user(db, user_id=client.counselor_id),
+        is_owner=clients.is_owner(me(), client), shares=clients.shares(db, client=client),
+        rename_form=rename_form, share_form=share_form, problems=problems), status
 
 
 def admin() -> User:

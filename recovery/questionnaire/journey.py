@@ -39,7 +39,7 @@ def prune(content: Content, candidate: Answers) -> Answers:
         for item in visible_items(step, kept):
             value = candidate.get(item.id)
             if value not in (None, "", []) and check_item(item, value, kept) is None:
-                kept[item.id] = value  # type: ignore[assignment]
+                kept[item.id] = value
     return kept
 
 

@@ -52,7 +52,7 @@ def start() -> Response:
 
 
 @bp.route("/screening/<step:step_id>", methods=["GET", "POST"])
-def step(step_id: str) -> Response | str:
+def step(step_id: str) -> Response | str | tuple[str, int]:
     content = current_content()
     step = content.questionnaire.step(step_id)
     if step is None:  # only if the content changed under a running app

@@ -30,7 +30,8 @@ def counselor_rules(app: Flask) -> list[Rule]:
 
 
 def example_url(rule: Rule) -> str:
-    return rule.rule.replace("<int:user_id>", "1").replace("<token>", "A" * 43)
+    return (rule.rule.replace("<int:user_id>", "1").replace("<int:client_id>", "1")
+            .replace("<token>", "A" * 43))
 
 
 def test_the_admin_list_covers_every_admin_page(app: Flask) -> None:
