@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import Select
 
 from recovery.counselor import clock
 from recovery.models import AuditEvent, User
+from recovery.pagination import Page
 
 # Closed on purpose: a misspelt action would otherwise vanish from every filter and report.
 # Later slices add their own here.
@@ -74,24 +75,7 @@ class EventRow:
     detail: str
 
 
-@dataclass(frozen=True)
-class EventPage:
-    rows: list[EventRow]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.page_count
+EventPage = Page[EventRow]
 
 
 def _newest_first() -> Select[AuditEvent, str | None]:

@@ -7,7 +7,6 @@ not even that the client exists. Admins get no special access.
 """
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -16,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from recovery.counselor import users
 from recovery.models import Client, ClientShare, User
+from recovery.pagination import Page
 
 # No 0/O, 1/I/L, U: codes are read aloud and copied by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -97,24 +97,7 @@ def is_owner(user: User, client: Client) -> bool:
 # --- The caseload --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseloadPage:
-    rows: list[Client]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.page_count
+CaseloadPage = Page[Client]
 
 
 def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
