@@ -47,8 +47,6 @@ from recovery.content.model import (
 )
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-FILES = ("questionnaire.yaml", "scoring.yaml", "flags.yaml", "paths.yaml", "crisis.yaml",
-         "plan.yaml")
 MAX_FILE_BYTES = 1_000_000
 RESERVED_STEP_IDS = {"start", "support", "result", "save", "forget"}  # /screening/<id> pages
 

@@ -63,9 +63,6 @@ class Questionnaire:
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
 
-    def step_of(self, item_id: str) -> Step:
-        return next(s for s in self.steps if any(i.id == item_id for i in s.items))
-
 
 @dataclass(frozen=True)
 class Band:

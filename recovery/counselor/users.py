@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from recovery.counselor import passwords
 from recovery.models import ROLES, Invitation, User, UserSession
-from recovery.questionnaire.store import hash_token, is_well_formed_token, new_token
+from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 # Deliberately loose: one @, something on each side, a dot in the domain. Real checking is the
 # admin reading the address and the invitation reaching the right person.

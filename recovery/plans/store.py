@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from recovery.models import PlanRevision, RelapsePlan, utc_now
 from recovery.planning.draft import PlanDraft
 from recovery.planning.serialize import draft_from_dict
-from recovery.questionnaire.store import hash_token, is_well_formed_token, new_token
+from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 
 class PlanConflict(Exception):

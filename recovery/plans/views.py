@@ -44,6 +44,7 @@ from recovery.questionnaire import store as result_store
 from recovery.screening.answers import AnswerError, Answers
 from recovery.security import csrf
 from recovery.seeds import current_content
+from recovery.tokens import TOKEN_PATTERN
 
 bp = Blueprint("plans", __name__)
 # This blueprint checks CSRF itself (below), after raising the body limit for plan files:
@@ -62,7 +63,6 @@ PLAN_CREATED = ("Your plan is ready. Keep this page's link somewhere private: an
                 "can open and change your plan.")
 # Field names (their last part) that hold ticks and choices rather than typed text.
 CHOICE_FIELDS = frozenset({"kind", "rank", "goal", "crisis_locale", "add", "remove"})
-TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"  # recovery.questionnaire.store.new_token()
 STALE_FORM = ("This form is missing the version of the plan it was opened on, so we can't tell "
               "whether it is up to date. Please reload the page and try again." + NOTHING_CHANGED)
 

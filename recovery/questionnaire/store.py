@@ -5,9 +5,6 @@ that is handed to the user and never stored: the database keeps its SHA-256, so 
 the table cannot be turned back into links to anyone's results.
 """
 
-import hashlib
-import re
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,23 +12,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from recovery.models import Assessment
-
-TOKEN_BYTES = 32
-# secrets.token_urlsafe(32): 32 bytes -> 43 characters of the URL-safe base64 alphabet, no padding.
-_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    """Hex SHA-256 of the token; a plain hash suffices because tokens carry 256 random bits."""
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def is_well_formed_token(token: object) -> bool:
-    return isinstance(token, str) and _TOKEN_RE.fullmatch(token) is not None
+from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 
 def save_assessment(

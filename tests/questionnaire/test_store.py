@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from recovery import db
 from recovery.models import Assessment
 from recovery.questionnaire import store
+from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 ANSWERS = {"frequency": "weekly", "cravings": 3}
 RESULT = {"score": 7, "level": "moderate", "reasons": ["cravings >= 3"]}
@@ -66,9 +67,9 @@ def test_round_trip(session: Session) -> None:
 
 
 def test_tokens_are_fresh_and_url_safe(session: Session) -> None:
-    tokens = {save(session) for _ in range(3)}
-    assert len(tokens) == 3
-    assert all(store.is_well_formed_token(token) for token in tokens)
+    issued = {save(session) for _ in range(3)}
+    assert len(issued) == 3
+    assert all(is_well_formed_token(token) for token in issued)
 
 
 def test_token_is_stored_only_as_its_hash(session: Session) -> None:
@@ -90,7 +91,7 @@ def test_save_does_not_commit(app: Flask, session: Session) -> None:
 
 def test_unknown_token_is_none(session: Session) -> None:
     save(session)
-    assert store.get_assessment(session, token=store.new_token()) is None
+    assert store.get_assessment(session, token=new_token()) is None
 
 
 @pytest.mark.parametrize(
@@ -160,5 +161,5 @@ def test_purge_expired_assessments(session: Session) -> None:
     session.commit()
 
     remaining = {a.token_hash for a in session.exec(select(Assessment))}
-    assert store.hash_token(expired) not in remaining
-    assert {store.hash_token(fresh), store.hash_token(forever)} <= remaining
+    assert hash_token(expired) not in remaining
+    assert {hash_token(fresh), hash_token(forever)} <= remaining

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
-from recovery import db
+from recovery import db, tokens
 from recovery.models import Assessment
 from recovery.questionnaire import store
 
@@ -735,7 +735,7 @@ def test_save_stores_exactly_one_assessment(app: Flask, client: FlaskClient,
     assert row.result["severity"]["level"] == "severe"
     assert row.result["paths"][0]["id"] == "supervised_withdrawal"
     assert row.result["content_version"] == content.version
-    assert row.token_hash == store.hash_token(token)
+    assert row.token_hash == tokens.hash_token(token)
     saved = client.get(f"/r/{token}")
     assert saved.status_code == 200
     assert "Medically supervised withdrawal" in words(saved)
