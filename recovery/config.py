@@ -83,12 +83,45 @@ class Defaults:
     # A zero-argument callable returning an aware datetime, for tests; None means the real clock.
     COUNSELOR_NOW = None
 
-    # Flask-Limiter. memory:// counts per process; point it at e.g. redis://127.0.0.1:6379 when
-    # running several worker processes. Set explicitly: Flask-Limiter remembers the first app's
-    # value of RATELIMIT_ENABLED for later apps that leave it unset.
+    # Flask-Limiter. memory:// counts per process; with several worker processes point it at a
+    # shared store, e.g. RECOVERY_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379. Set explicitly:
+    # Flask-Limiter remembers the first app's value of RATELIMIT_ENABLED for later apps that
+    # leave it unset.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "recovery"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # If the shared store goes away, count in memory per process rather than refusing everyone.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Per client address. Saving a result, making, editing, importing or deleting a plan share
+    # one budget; a clinic's visitors may all share one address, so leave room for a waiting
+    # room full of people. PDFs cost about 0.3 s of CPU each.
+    PUBLIC_SUBMISSION_RATE_LIMIT = "60 per minute"
+    PDF_RATE_LIMIT = "20 per minute"
+
+    # Saved anonymous results are deleted this many days after saving (`flask purge-expired`
+    # from cron; expired ones are hidden before that).
+    RESULT_RETENTION_DAYS = 90
+
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (Werkzeug's
+    # ProxyFix). 0 trusts none, the only safe choice when clients reach the app directly.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+    # Strict-Transport-Security on HTTPS responses; 0 leaves the header out.
+    HSTS_SECONDS = 365 * 24 * 3600
+
+    # Where "Quick exit" goes: an everyday site that raises no questions on a shared screen.
+    QUICK_EXIT_URL = "https://www.google.com/"
+
+    # Level of the app's redacted log (recovery/logs.py), which never holds health data.
+    LOG_LEVEL = "INFO"
+
+    # PostgreSQL: give up connecting after this many seconds, so a database that is down turns
+    # into a quick 503 instead of a request that hangs until the worker is killed.
+    DATABASE_CONNECT_TIMEOUT = 5
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
@@ -117,6 +150,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config.from_mapping(test_config)
 
     check_secret_key(app)
+    check_retention_days(app)
 
 
 def default_database_url(instance_path: str | os.PathLike[str]) -> str:
@@ -184,6 +218,15 @@ def check_secret_key(app: Flask) -> None:
         "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
         f"(instance folder: {app.instance_path})"
     )
+
+
+def check_retention_days(app: Flask) -> None:
+    """Refuse a retention that is not a whole number of days, at least one."""
+    days = app.config["RESULT_RETENTION_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise RuntimeError(
+            f"RESULT_RETENTION_DAYS must be a whole number of days, at least 1 (got {days!r})."
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -15,13 +15,21 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from recovery import config
 
 ENGINE_KEY = "recovery.engine"
+# What SQLAlchemy raises when the database can't be reached or stops answering mid-request
+# (pool exhaustion included): the app answers 503 and tries again on the next request.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.DisconnectionError,
+    exc.TimeoutError,
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _SESSION_ATTR = "recovery_db_session"
 
@@ -38,13 +46,17 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, connect_timeout: int | None = None, **kwargs: Any) -> Engine:
     """Create an engine with our per-dialect settings (used by the app and by the tests)."""
     url = normalize_database_url(url)
     backend = make_url(url).get_backend_name()
+    # SQL errors would otherwise quote the bound values (answers, plan text) into the logs.
+    kwargs.setdefault("hide_parameters", True)
     if backend == "postgresql":
         # Survive PostgreSQL restarts and idle-connection reaping between requests.
         kwargs.setdefault("pool_pre_ping", True)
+        if connect_timeout:
+            kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", connect_timeout)
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -61,6 +73,12 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
+
+
+def ping(engine: Engine) -> None:
+    """Raise one of `UNAVAILABLE_ERRORS` unless the database answers a trivial query."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
 
 
 def get_engine(app: Flask | None = None) -> Engine:
@@ -182,7 +200,8 @@ def setup_command() -> None:
 def init_app(app: Flask) -> None:
     """Create the app's engine and register session teardown and the database CLI commands."""
     # Created eagerly: engines connect lazily, and this avoids a creation race between threads.
-    app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    app.extensions[ENGINE_KEY] = make_engine(
+        app.config["DATABASE_URL"], connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"])
     app.teardown_appcontext(close_session)
     app.cli.add_command(init_db_command)
     app.cli.add_command(setup_command)

@@ -1,8 +1,19 @@
 """Friendly error pages: a clear message and the right status, never a traceback."""
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from recovery.db import UNAVAILABLE_ERRORS
+
+log = logging.getLogger(__name__)
+# Long enough for a database restart, short enough that nobody gives up.
+RETRY_AFTER_SECONDS = 30
+DATABASE_DOWN = ("We can't reach our records just now, so this page can't be shown or saved. "
+                 "Nothing was half-saved, and answers in progress are still in this browser. "
+                 "Please try again in a minute.")
 
 MESSAGES = {
     400: "Something in that request didn't make sense to us. Please go back and try again.",
@@ -12,7 +23,8 @@ MESSAGES = {
     405: "That page can't be used that way. Please use the buttons on the page.",
     409: "Please answer all the questions before saving. Nothing has been saved.",
     413: "That was more data than we accept. Please try again with less.",
-    429: "Too many requests. Please wait a moment and try again.",
+    429: "That was a lot of requests in a short time, so we are pausing for a moment. What you "
+         "sent just now was not saved. Please wait a minute, then try again.",
 }
 
 
@@ -41,7 +53,17 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
                              "Please try again in a moment.")
 
 
+def handle_database_down(error: Exception) -> tuple[str, int, dict[str, str]]:
+    # The error's type only: its text may quote the server's address or the failed statement.
+    log.error("database unavailable during %s %s: %s", request.method,
+              request.url_rule.rule if request.url_rule else "(no route)", type(error).__name__)
+    body, status = render_error(503, DATABASE_DOWN)
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
+    for error_class in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error_class, handle_database_down)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)

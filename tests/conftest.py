@@ -6,10 +6,12 @@ session then works in its own schema `t_<random>`, dropped at the end, so runs n
 Migrations are applied once per session; tables are emptied before every test that uses `app`.
 """
 
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
 
 import recovery.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import recovery.seeds
 from recovery import create_app, db
 
 POSTGRES_URL_ENV = "RECOVERY_TEST_DATABASE_URL"
@@ -162,3 +165,104 @@ def db_session(app: Flask) -> Iterator[Session]:
     """
     with Session(db.get_engine(app)) as session:
         yield session
+
+
+# --- Walking the questionnaire (shared by the serving, logging, fault and bad-input tests) ----
+
+LOW_RISK_KETAMINE_FILE = Path(__file__).parent / "data" / "low_risk_ketamine.json"
+
+
+@pytest.fixture
+def low_risk_answers() -> dict[str, Any]:
+    """A complete, valid answer set (tests/data/low_risk_ketamine.json)."""
+    answers: dict[str, Any] = json.loads(LOW_RISK_KETAMINE_FILE.read_text(encoding="utf-8"))
+    return answers
+
+
+def answer_every_step(client: FlaskClient, answers: dict[str, Any]) -> str:
+    """Post each questionnaire page as a browser would, from the start to the result; returns
+    the last location (the result page's URL when `answers` are complete)."""
+    location = client.post("/screening/start").headers["Location"]
+    for _ in range(50):
+        if not location.startswith("/screening/") or location == "/screening/result":
+            return location
+        assert client.get(location).status_code == 200, location
+        step_id = location.removeprefix("/screening/")
+        content = recovery.seeds.current_content()
+        step = content.questionnaire.step(step_id)
+        assert step is not None, location
+        data = {item.id: answers[item.id] for item in step.items if item.id in answers}
+        response = client.post(location, data=data)
+        assert response.status_code == 302, (location, response.status_code)
+        location = response.headers["Location"]
+    raise AssertionError("the questionnaire did not end")
+
+
+@pytest.fixture
+def walk_questionnaire(app: Flask) -> Callable[[FlaskClient, dict[str, Any]], str]:
+    """`walk_questionnaire(client, answers)`: see `answer_every_step` (needs the app context)."""
+
+    def walk(client: FlaskClient, answers: dict[str, Any]) -> str:
+        with app.app_context():
+            return answer_every_step(client, answers)
+
+    return walk
+
+
+class _PostForms(HTMLParser):
+    """The fields each POST form on a page would send as it stands (no button pressed)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: dict[str, dict[str, list[str]]] = {}
+        self._fields: dict[str, list[str]] | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._first_option: dict[str, str] = {}
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "form" and found.get("method", "").lower() == "post":
+            self._fields = self.forms.setdefault(found.get("action", ""), {})
+        if self._fields is None or tag not in ("input", "textarea", "select", "option"):
+            return
+        name = found.get("name", "")
+        if tag == "input" and name and found.get("type") not in ("submit", "button", "file"):
+            if found.get("type") not in ("radio", "checkbox") or "checked" in found:
+                self._fields.setdefault(name, []).append(found.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._fields.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select is not None:
+            value = found.get("value", "")
+            self._first_option.setdefault(self._select, value)
+            if "selected" in found:
+                self._fields[self._select] = [value]
+
+    def handle_data(self, data: str) -> None:
+        if self._fields is not None and self._textarea is not None:
+            self._fields[self._textarea][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None and self._fields is not None:
+            self._fields.setdefault(self._select, [self._first_option.get(self._select, "")])
+            self._select = None
+        elif tag == "form":
+            self._fields = None
+
+
+def post_form_fields(markup: str, action: str) -> dict[str, list[str]]:
+    """What the page's POST form to `action` would send, field by field."""
+    forms = _PostForms(markup).forms
+    assert action in forms, f"no POST form to {action}; forms: {sorted(forms)}"
+    return forms[action]
+
+
+@pytest.fixture
+def read_post_form() -> Callable[[str, str], dict[str, list[str]]]:
+    return post_form_fields
