@@ -1,0 +1,121 @@
+"""Logs that help run the service and never hold health data.
+
+What is logged: one access line per request with the method, the route *pattern*
+(`/r/<token>`, never the URL: private links are the only keys to saved results and plans, and a
+query string can hold a client's name), the status and the time taken; warnings and errors with
+tracebacks. What is never logged: request bodies, answers, plan text, names, addresses of
+visitors, or the values bound into SQL statements (`db.make_engine` hides them).
+
+`RedactingFormatter` is a last line of defence for other libraries' messages: it blanks
+anything shaped like a private link, any query string, and PostgreSQL's DETAIL lines (which
+quote the values of a failing row).
+"""
+
+import logging
+import logging.config
+import re
+import time
+from types import TracebackType
+from typing import Any
+
+from flask import Flask, g, request
+from werkzeug.wrappers import Response
+
+from recovery.tokens import TOKEN_PATTERN
+
+ACCESS_LOGGER = "recovery.access"
+_STARTED_AT = "recovery_request_started_at"
+# Load balancers ask every few seconds; a line each time would bury everything else.
+QUIET_ENDPOINTS = frozenset({"health.healthz", "static"})
+
+_TOKEN_RE = re.compile(rf"(?<![A-Za-z0-9_-]){TOKEN_PATTERN}(?![A-Za-z0-9_-])")
+# A path followed by a query string, e.g. in werkzeug's "GET /x?q=Sam HTTP/1.1".
+_QUERY_RE = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
+# PostgreSQL's error details quote values: "Key (email)=(...)", "Failing row contains (...)".
+_DETAIL_RE = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+
+
+class RecoveryFlask(Flask):
+    """Flask, but an unhandled error is logged with the route pattern instead of the path."""
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType]
+        | tuple[None, None, None],
+    ) -> None:
+        self.logger.error("Exception on %s %s", request.method, route_pattern(),
+                          exc_info=exc_info)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter that blanks private links and query strings in the finished line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def redact(text: str) -> str:
+    text = _DETAIL_RE.sub(r"\1 [hidden]", text)
+    return _TOKEN_RE.sub("[link]", _QUERY_RE.sub(r"\1?[query]", text))
+
+
+def route_pattern() -> str:
+    """The matched route with its placeholders (`/plans/<token:token>`), or `(no route)`."""
+    rule = request.url_rule
+    return rule.rule if rule is not None else "(no route)"
+
+
+def logging_config(level: str = "INFO") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for the app and gunicorn: one stream, redacted."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "redacted": {
+                "()": RedactingFormatter,
+                "format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+            },
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "redacted",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+        "loggers": {
+            # gunicorn's own access line quotes the whole URL: the app logs requests instead.
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+            "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
+            # Its INFO line for a breached limit names the visitor's address.
+            "flask-limiter": {"level": "WARNING"},
+        },
+    }
+
+
+def configure_logging(level: str = "INFO") -> None:
+    logging.config.dictConfig(logging_config(level))
+
+
+def start_timer() -> None:
+    setattr(g, _STARTED_AT, time.perf_counter())
+
+
+def log_request(response: Response) -> Response:
+    if request.endpoint in QUIET_ENDPOINTS and response.status_code < 400:
+        return response
+    started = g.get(_STARTED_AT)
+    elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    logging.getLogger(ACCESS_LOGGER).info(
+        "%s %s %d %.1fms", request.method, route_pattern(), response.status_code, elapsed_ms)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Log each request; outside tests, set up redacted logging unless a server (gunicorn with
+    gunicorn.conf.py) has configured it already."""
+    if not app.testing and not logging.getLogger().handlers:
+        configure_logging(str(app.config["LOG_LEVEL"]))
+    app.before_request(start_timer)
+    app.after_request(log_request)
