@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from recovery import cli, config, db, errors, security, seeds
+from recovery import cli, config, db, errors, health, logs, security, seeds, site
 from recovery.counselor import commands as counselor_commands
 from recovery.counselor import views as counselor_views
 from recovery.export import views as export_views
@@ -18,17 +18,21 @@ from recovery.questionnaire import views as questionnaire_views
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then RECOVERY_* variables."""
-    app = Flask(
+    app = logs.RecoveryFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
     )
     config.load_config(app, test_config)
+    logs.init_app(app)
     db.init_app(app)
     seeds.init_app(app)
     security.init_app(app)
+    security.limit_blueprints(submissions=plans_views.bp, pdfs=export_views.bp)
     errors.init_app(app)
+    app.register_blueprint(site.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(export_views.bp)

@@ -1,5 +1,5 @@
-"""Privacy and security plumbing: an encrypted session cookie, CSRF, rate limits, and response
-headers.
+"""Privacy and security plumbing: an encrypted session cookie, CSRF, rate limits, the reverse
+proxy, and response headers.
 
 Answers in progress live only in the person's own session cookie, never in the database, until
 they choose to save. Flask's default cookie is signed but readable, so here it is also
@@ -12,18 +12,35 @@ import zlib
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
-# No default limits: only routes that ask for one are limited (the counselor login). The key is
-# the client address as Werkzeug sees it; behind a reverse proxy, wrap the app in ProxyFix or
-# every visitor shares the proxy's address. Storage: RATELIMIT_STORAGE_URI (config.py).
+# No default limits: only routes that ask for one are limited. The key is the client address as
+# Werkzeug sees it; behind a reverse proxy set PROXY_FIX_X_FOR (config.py) or every visitor
+# shares the proxy's address. Storage: RATELIMIT_STORAGE_URI, shared by all worker processes
+# when it is Redis.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def _public_submission_limit() -> str:
+    return str(current_app.config["PUBLIC_SUBMISSION_RATE_LIMIT"])
+
+
+def _pdf_limit() -> str:
+    return str(current_app.config["PDF_RATE_LIMIT"])
+
+
+# Made once: the limiter keeps blueprint limits in a set, so applying these again for another
+# app changes nothing.
+public_submission_limit = limiter.shared_limit(
+    _public_submission_limit, scope="public-submission", methods=["POST"])
+pdf_limit = limiter.limit(_pdf_limit)
 MAX_SESSION_BYTES = 64 * 1024  # far more than any answer set; a cookie holds at most 4 KB
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -79,6 +96,25 @@ class EncryptedCookieSessionInterface(SecureCookieSessionInterface):
             return None
         return EncryptedSerializer(app, self.serializer)
 
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure whenever the request came over HTTPS (as ProxyFix reports it behind a proxy),
+        or always with SESSION_COOKIE_SECURE."""
+        return bool(super().get_cookie_secure(app)
+                    or (has_request_context() and request.is_secure))
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if g.get(_NO_SESSION_COOKIE, False):
+            return False
+        return super().should_set_cookie(app, session)
+
+
+_NO_SESSION_COOKIE = "recovery_no_session_cookie"
+
+
+def skip_session_cookie() -> None:
+    """Send no session cookie with this response (machine endpoints such as /healthz)."""
+    setattr(g, _NO_SESSION_COOKIE, True)
+
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
@@ -90,10 +126,31 @@ def add_security_headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Pages may show answers or results: never keep them in a shared browser's cache.
         headers["Cache-Control"] = "no-store"
+    hsts_seconds = current_app.config["HSTS_SECONDS"]
+    if request.is_secure and hsts_seconds:
+        # Only over HTTPS: browsers ignore it on plain HTTP, and a local run must stay usable.
+        headers.setdefault("Strict-Transport-Security",
+                           f"max-age={int(hsts_seconds)}; includeSubDomains")
     return response
 
 
+def trust_reverse_proxy(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-* when PROXY_FIX_* say how many
+    proxies set them; otherwise those headers are ignored (anyone could forge them)."""
+    counts = {name: int(app.config[f"PROXY_FIX_{name.upper()}"])
+              for name in ("x_for", "x_proto", "x_host", "x_port", "x_prefix")}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]
+
+
+def limit_blueprints(*, submissions: Blueprint, pdfs: Blueprint) -> None:
+    """Per-address limits on blueprints whose views don't name a limit themselves."""
+    public_submission_limit(submissions)
+    pdf_limit(pdfs)
+
+
 def init_app(app: Flask) -> None:
+    trust_reverse_proxy(app)
     app.session_interface = EncryptedCookieSessionInterface()
     # Before CSRF, so a flood is turned away without reading the form.
     limiter.init_app(app)

@@ -1,0 +1,32 @@
+"""Pages that belong to the whole site: the privacy notice and the quick exit."""
+
+from flask import Blueprint, current_app, redirect, render_template, session
+from werkzeug.wrappers import Response
+
+from recovery.security import csrf
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    config = current_app.config
+    return render_template(
+        "site/privacy.html",
+        retention_days=config["RESULT_RETENTION_DAYS"],
+        session_hours=int(config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 3600),
+        idle_minutes=config["COUNSELOR_IDLE_MINUTES"],
+    )
+
+
+# A link as well as a form, and no CSRF check: leaving in a hurry must work from any page,
+# including one whose form token has expired. The worst a forged exit does is clear a session.
+@bp.route("/exit", methods=["GET", "POST"])
+@csrf.exempt
+def quick_exit() -> Response:
+    """Forget everything this browser holds for the site and go somewhere neutral."""
+    session.clear()
+    response = redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+    # Also asks the browser to drop cached pages and any other storage for this site.
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
