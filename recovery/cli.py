@@ -1,4 +1,5 @@
-"""Command-line tools: check the content, print the questionnaire, score answers from JSON."""
+"""Command-line tools: check the content, print the questionnaire, score answers from JSON, and
+delete saved results whose time is up."""
 
 import json
 import sys
@@ -18,6 +19,8 @@ from recovery.content.conditions import (
     Not,
 )
 from recovery.content.model import Content
+from recovery.db import get_session
+from recovery.questionnaire import store
 from recovery.screening.answers import AnswerError
 from recovery.screening.engine import screen
 from recovery.seeds import current_content
@@ -129,11 +132,23 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
     click.echo(json.dumps(output, indent=2, ensure_ascii=False))
 
 
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Delete saved results older than RESULT_RETENTION_DAYS. Safe to run from cron, as often
+    as you like: one DELETE in one transaction, and a second run finds nothing to do."""
+    db = get_session()
+    deleted = store.purge_expired_assessments(db)
+    db.commit()
+    click.echo(f"Deleted {deleted} expired saved result{'' if deleted == 1 else 's'}.")
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(2)
 
 
 def init_app(app: Flask) -> None:
-    for command in (check_content_command, questionnaire_command, assess_command):
+    for command in (check_content_command, questionnaire_command, assess_command,
+                    purge_expired_command):
         app.cli.add_command(command)

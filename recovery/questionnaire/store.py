@@ -5,7 +5,7 @@ that is handed to the user and never stored: the database keeps its SHA-256, so 
 the table cannot be turned back into links to anyone's results.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
@@ -69,6 +69,11 @@ def purge_expired_assessments(session: Session, *, now: datetime | None = None) 
     moment = now or datetime.now(UTC)
     outcome = session.exec(delete(Assessment).where(col(Assessment.expires_at) <= moment))
     return int(outcome.rowcount)
+
+
+def expiry_from_now(days: int, *, now: datetime | None = None) -> datetime:
+    """When a result saved now stops being shown (and `purge-expired` deletes it)."""
+    return (now or datetime.now(UTC)) + timedelta(days=days)
 
 
 def _is_expired(assessment: Assessment, now: datetime | None) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Response
 from recovery.db import get_session
 from recovery.questionnaire import journey, store
 from recovery.questionnaire.forms import answers_from, build_step_form
+from recovery.security import public_submission_limit
 from recovery.seeds import EXTENSION_KEY, current_content
 
 bp = Blueprint("questionnaire", __name__)
@@ -102,6 +104,7 @@ def result() -> Response | str:
 
 
 @bp.post("/screening/save")
+@public_submission_limit
 def save() -> Response:
     content = current_content()
     answers = journey.answers()
@@ -110,7 +113,9 @@ def save() -> Response:
     result = journey.screen_answers(content, answers)
     db = get_session()
     token = store.save_assessment(db, answers=answers, result=result,
-                                  content_version=content.version)
+                                  content_version=content.version,
+                                  expires_at=store.expiry_from_now(
+                                      current_app.config["RESULT_RETENTION_DAYS"]))
     db.commit()
     flash("Your result is saved. Keep this page's link somewhere private: "
           "anyone who has it can see the result.", "success")
