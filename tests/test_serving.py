@@ -1,0 +1,104 @@
+"""The production command: gunicorn with gunicorn.conf.py serves the app, answers /healthz,
+and writes logs without links or query strings."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parents[1]
+LINK = "Zq" * 21 + "x"  # shaped like a private link (43 characters)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+@pytest.fixture
+def gunicorn_log(database_url: str, tmp_path: Path) -> Path:
+    """Run gunicorn as ./scripts/serve does, make a few requests, stop it; its log file."""
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {**os.environ, "RECOVERY_BIND": f"127.0.0.1:{port}", "RECOVERY_WORKERS": "1",
+           "RECOVERY_DATABASE_URL": database_url, "RECOVERY_SECRET_KEY": "k" * 32}
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recovery:create_app()"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while status_of_or_none(f"{base}/healthz") != 200:
+                assert time.monotonic() < deadline, log.read_text()
+                assert server.poll() is None, log.read_text()
+                time.sleep(0.2)
+            assert status_of(f"{base}/r/{LINK}") == 404
+            assert status_of(f"{base}/counselor/clients?q=Quentin") == 200  # the sign-in page
+            assert status_of(f"{base}/privacy") == 200
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    return log
+
+
+def status_of_or_none(url: str) -> int | None:
+    try:
+        return status_of(url)
+    except OSError:
+        return None
+
+
+def test_gunicorn_serves_the_app_and_logs_routes_not_urls(gunicorn_log: Path) -> None:
+    text = gunicorn_log.read_text()
+
+    assert "Booting worker" in text
+    assert "recovery.access: GET /r/<token> 404" in text
+    assert "GET /privacy 200" in text
+    assert LINK not in text and "Quentin" not in text and "?q" not in text
+    assert "/healthz" not in text  # load balancer checks are not logged when they pass
+    assert "Traceback" not in text
+
+
+def test_the_gunicorn_settings_guard_the_workers() -> None:
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in _settings().items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.timeout == 30
+    assert config.max_requests == 1000 and config.max_requests_jitter == 100
+    assert config.workers >= 2
+    assert config.bind == ["127.0.0.1:8000"]
+    assert config.accesslog is None
+
+
+def _settings() -> dict[str, object]:
+    namespace: dict[str, object] = {"__file__": str(REPO / "gunicorn.conf.py")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECOVERY_")}
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        exec((REPO / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {k: v for k, v in namespace.items() if not k.startswith("_")}
