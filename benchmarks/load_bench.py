@@ -236,7 +236,8 @@ def saved_hashes(url: str) -> list[str]:
         previous: list[str] | None = None
         while True:
             with engine.connect() as conn:
-                hashes = [str(h) for h in conn.execute(text("SELECT token_hash FROM assessment"))]
+                rows = conn.execute(text("SELECT token_hash FROM assessment"))
+                hashes = sorted(str(h) for (h,) in rows)
             if hashes == previous:
                 return hashes
             previous = hashes
