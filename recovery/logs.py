@@ -7,8 +7,8 @@ tracebacks. What is never logged: request bodies, answers, plan text, names, add
 visitors, or the values bound into SQL statements (`db.make_engine` hides them).
 
 `RedactingFormatter` is a last line of defence for other libraries' messages: it blanks
-anything shaped like a private link, any query string, and PostgreSQL's DETAIL lines (which
-quote the values of a failing row).
+anything shaped like a private link, any query string, PostgreSQL's DETAIL lines (which
+quote the values of a failing row) and the address in gunicorn's "Invalid request from ip=".
 """
 
 import logging
@@ -33,6 +33,8 @@ _TOKEN_RE = re.compile(rf"(?<![A-Za-z0-9_-]){TOKEN_PATTERN}(?![A-Za-z0-9_-])")
 _QUERY_RE = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 # PostgreSQL's error details quote values: "Key (email)=(...)", "Failing row contains (...)".
 _DETAIL_RE = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+# gunicorn's "Invalid request from ip=203.0.113.9: ...".
+_IP_RE = re.compile(r"\bip=[0-9A-Fa-f:.]*[0-9A-Fa-f]")
 
 
 class RecoveryFlask(Flask):
@@ -55,7 +57,7 @@ class RedactingFormatter(logging.Formatter):
 
 
 def redact(text: str) -> str:
-    text = _DETAIL_RE.sub(r"\1 [hidden]", text)
+    text = _IP_RE.sub("ip=[address]", _DETAIL_RE.sub(r"\1 [hidden]", text))
     return _TOKEN_RE.sub("[link]", _QUERY_RE.sub(r"\1?[query]", text))
 
 

@@ -42,6 +42,7 @@ public_submission_limit = limiter.shared_limit(
     _public_submission_limit, scope="public-submission", methods=["POST"])
 pdf_limit = limiter.limit(_pdf_limit)
 MAX_SESSION_BYTES = 64 * 1024  # far more than any answer set; a cookie holds at most 4 KB
+_NO_SESSION_COOKIE = "recovery_no_session_cookie"  # a flag on `g`
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -106,9 +107,6 @@ class EncryptedCookieSessionInterface(SecureCookieSessionInterface):
         if g.get(_NO_SESSION_COOKIE, False):
             return False
         return super().should_set_cookie(app, session)
-
-
-_NO_SESSION_COOKIE = "recovery_no_session_cookie"
 
 
 def skip_session_cookie() -> None:

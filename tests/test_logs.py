@@ -131,6 +131,9 @@ def test_sql_errors_do_not_quote_the_values(app: Flask, client: FlaskClient,
      '"GET /counselor/clients?[query] HTTP/1.1" 200'),
     ("sha256 " + "f" * 64, "sha256 " + "f" * 64),  # not a link: longer than one
     ("plain words stay", "plain words stay"),
+    ("Invalid request from ip=203.0.113.9: Invalid HTTP method: 'X'",
+     "Invalid request from ip=[address]: Invalid HTTP method: 'X'"),
+    ("Invalid request from ip=2001:db8::1: bad", "Invalid request from ip=[address]: bad"),
     ('violates check constraint\nDETAIL:  Failing row contains (1, {"substance": "x"}).\nnext',
      "violates check constraint\nDETAIL: [hidden]\nnext"),
 ])
