@@ -429,6 +429,41 @@ def test_each_step_says_step_k_of_n_with_a_progress_bar(client: FlaskClient) -> 
     assert all('value="back"' in markup(v.response) for v in journey.visits[1:])
 
 
+# --- Where the focus starts ------------------------------------------------------------------
+
+
+def autofocused(response: TestResponse) -> list[str]:
+    """The start tags that carry `autofocus` (a page should have at most one)."""
+    return re.findall(r"<[^>]*\sautofocus[\s>=][^>]*>?", markup(response))
+
+
+def test_each_step_starts_with_the_focus_on_its_first_question(client: FlaskClient) -> None:
+    journey = answer_questionnaire(client, EVERY_QUESTION)
+
+    for visit in journey.visits:
+        first = visit.page.questions[0]
+        focused = [(i.get("name"), i.get("value")) for i in visit.page.inputs
+                   if "autofocus" in i]
+        assert focused == [(first, visit.page.options(first)[0])], visit.step
+
+
+def test_a_step_opened_again_focuses_the_answer_chosen_before(client: FlaskClient) -> None:
+    answer_questionnaire(client, ALCOHOL_DRINKER, stop_at="pattern")
+
+    page = Page(markup(client.get("/screening/substance")))
+    focused = [(i.get("name"), i.get("value")) for i in page.inputs if "autofocus" in i]
+    assert focused == [("substance", "alcohol")]
+
+
+def test_a_step_with_errors_focuses_the_error_summary(client: FlaskClient) -> None:
+    answer_questionnaire(client, LOW_RISK_KETAMINE, stop_at="substance")
+
+    response = client.post("/screening/substance", data={"nav": "next"})
+    assert response.status_code == 422
+    [tag] = autofocused(response)
+    assert 'id="error-summary"' in tag and 'tabindex="-1"' in tag and 'role="alert"' in tag
+
+
 # --- Going back and changing answers ---------------------------------------------------------
 
 
