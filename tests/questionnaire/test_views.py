@@ -680,6 +680,9 @@ def test_result_shows_the_crisis_section_before_severity_and_paths(
     assert crisis < severity < paths
     crisis_section = page[crisis:severity]
     assert 'href="tel:988"' in crisis_section and 'href="tel:911"' in crisis_section
+    # The section's heading is the h1, so the crisis lines under it are h2s, not h3s.
+    assert '<h2 class="resource-name">' in crisis_section
+    assert "<h3" not in crisis_section
     assert "If things get worse" not in page
     assert "Dual-diagnosis (integrated) treatment" in page
 
