@@ -495,6 +495,8 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
     assert "Wait 20 minutes" in text
     for section in SECTIONS:
         assert f'href="/plans/{plan}/edit/{section}"' in markup(page)
+        # "Back to my plan" and a saved edit return to /plans/<link>#<section>.
+        assert f'id="{section}"' in markup(page), section
     assert "My safety plan" not in text
     assert "Ketamine treatment aftercare" not in text
     assert 'style="' not in markup(page)  # the CSP allows no inline styles
