@@ -1,0 +1,102 @@
+"""A counselor signs in, adds a client and opens them; an idle or over-long session ends."""
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, col, select
+
+from recovery.models import UserSession
+from tests.browser.flows import sign_in, wait_for_page_focus
+from tests.browser.harness import Journey
+from tests.browser.server import IDLE_MINUTES, SESSION_HOURS, LiveServer
+
+
+def test_sign_in_add_a_client_and_open_them(page: Page, live_server: LiveServer,
+                                            journey: Callable[[str], Journey]) -> None:
+    trip = journey("counselor")
+    page.goto("/counselor/")
+    expect(page).to_have_url(re.compile(r"/counselor/login"))
+    trip.visit("login")
+
+    page.get_by_role("button", name="Sign in").click()
+    assert wait_for_page_focus(page)["id"] == "error-summary"
+    trip.visit("login-errors")
+
+    sign_in(page, live_server.admin)
+    expect(page.locator("h1")).to_have_text(f"Hello, {live_server.admin.name}")
+    trip.visit("dashboard")
+
+    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
+        "link", name="My clients").click()
+    trip.visit("clients-empty")
+
+    page.get_by_role("link", name="Add your first client").click()
+    trip.visit("client-new")
+    page.get_by_label("Name (optional)").fill("Jo Example")
+    page.get_by_role("button", name="Add the client").click()
+    assert wait_for_page_focus(page)["id"] == "error-summary"  # consent is required
+    trip.visit("client-new-errors")
+
+    page.get_by_label("The client agreed").check()
+    page.get_by_role("button", name="Add the client").click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Client C-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    code = page.locator("h1").inner_text().removeprefix("Client ")
+    trip.visit("client")
+
+    page.get_by_role("link", name="Back to my clients").click()
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("dl.facts")).to_contain_text("Jo Example")
+
+    page.get_by_role("link", name="Users").click()
+    trip.visit("users")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("table")).to_contain_text(f"code {code}")
+    trip.visit("audit")
+
+
+@pytest.mark.parametrize(("reason", "time_passed", "message"), [
+    ("idle", {"last_seen_at": timedelta(minutes=IDLE_MINUTES + 1)},
+     f"after {IDLE_MINUTES} minutes without activity"),
+    ("expired", {"created_at": timedelta(hours=SESSION_HOURS, minutes=1),
+                 "last_seen_at": timedelta(minutes=1)},
+     f"signed in for {SESSION_HOURS} hours"),
+])
+def test_session_timeout_signs_out_and_returns_after_sign_in(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey], reason: str,
+        time_passed: dict[str, timedelta], message: str) -> None:
+    trip = journey(f"timeout-{reason}")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.get_by_role("link", name="Audit log").first.click()
+    audit_url = page.url
+
+    move_session_back(live_server, time_passed)
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/counselor/login\?next="))
+    expect(page.locator(".notices")).to_contain_text(message)
+    trip.visit("signed-out")
+
+    sign_in(page, live_server.admin)
+    assert page.url == audit_url
+    expect(page.locator("table")).to_contain_text(reason)
+
+
+def move_session_back(live_server: LiveServer, time_passed: dict[str, timedelta]) -> None:
+    """Let time pass for the signed-in session by moving its timestamps into the past, in the
+    server's own database: the server then applies its real limits to it."""
+    engine = live_server.engine()
+    try:
+        with Session(engine) as db:
+            # The newest sign-in is this test's; earlier tests' sessions are left alone.
+            login = db.exec(select(UserSession).where(col(UserSession.ended_at).is_(None))
+                            .order_by(col(UserSession.id).desc())).first()
+            assert login is not None, "no open counselor session"
+            for column, delta in time_passed.items():
+                setattr(login, column, getattr(login, column) - delta)
+            db.add(login)
+            db.commit()
+    finally:
+        engine.dispose()
