@@ -225,3 +225,19 @@ def sign_in(page: Page, account: Account, journey: Journey | None = None) -> Non
     page.get_by_label("Password").fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+
+
+def add_client(page: Page, name: str, journey: Journey | None = None) -> str:
+    """On the "Add a client" page: add a client with `name` (consent ticked) and land on their
+    page; their pseudonymous code. With a journey, checks the form empty and with errors."""
+    if journey is not None:
+        journey.visit("client-new")
+    page.get_by_label("Name (optional)").fill(name)
+    if journey is not None:
+        page.get_by_role("button", name="Add the client").click()
+        assert wait_for_page_focus(page)["id"] == "error-summary"  # consent is required
+        journey.visit("client-new-errors")
+    page.get_by_label("The client agreed").check()
+    page.get_by_role("button", name="Add the client").click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Client C-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    return page.locator("h1").inner_text().removeprefix("Client ")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from recovery.models import UserSession
-from tests.browser.flows import sign_in, wait_for_page_focus
+from tests.browser.flows import add_client, sign_in, wait_for_page_focus
 from tests.browser.harness import Journey
 from tests.browser.server import IDLE_MINUTES, SESSION_HOURS, LiveServer
 
@@ -34,16 +34,7 @@ def test_sign_in_add_a_client_and_open_them(page: Page, live_server: LiveServer,
     trip.visit("clients-empty")
 
     page.get_by_role("link", name="Add your first client").click()
-    trip.visit("client-new")
-    page.get_by_label("Name (optional)").fill("Jo Example")
-    page.get_by_role("button", name="Add the client").click()
-    assert wait_for_page_focus(page)["id"] == "error-summary"  # consent is required
-    trip.visit("client-new-errors")
-
-    page.get_by_label("The client agreed").check()
-    page.get_by_role("button", name="Add the client").click()
-    expect(page.locator("h1")).to_have_text(re.compile(r"^Client C-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
-    code = page.locator("h1").inner_text().removeprefix("Client ")
+    code = add_client(page, "Jo Example", trip)
     trip.visit("client")
 
     page.get_by_role("link", name="Back to my clients").click()
