@@ -27,12 +27,25 @@ class PlanConflict(Exception):
 def create_plan(session: Session, *, draft: PlanDraft) -> str:
     """Add a new plan with `draft` as revision 1; returns its public token (shown once)."""
     token = new_token()
-    plan = RelapsePlan(token_hash=hash_token(token), current_revision=1)
+    _add_plan(session, RelapsePlan(token_hash=hash_token(token), current_revision=1), draft)
+    return token
+
+
+def create_client_plan(session: Session, *, draft: PlanDraft, client_id: int) -> RelapsePlan:
+    """Add a new plan for a client in the counselor workspace. It gets a random token like any
+    plan (the column is unique and required), but the token is thrown away: a client's plan is
+    opened by id, after the workspace's access checks, never through a link."""
+    plan = RelapsePlan(token_hash=hash_token(new_token()), current_revision=1,
+                       client_id=client_id)
+    _add_plan(session, plan, draft)
+    return plan
+
+
+def _add_plan(session: Session, plan: RelapsePlan, draft: PlanDraft) -> None:
     session.add(plan)
     session.flush()  # the revision needs the plan's id
     assert plan.id is not None
     session.add(_revision_row(plan.id, 1, draft))
-    return token
 
 
 def get_plan(session: Session, *, token: str) -> RelapsePlan | None:
@@ -102,13 +115,10 @@ def latest_draft(session: Session, *, plan: RelapsePlan) -> PlanDraft:
     return revision_draft(row)
 
 
-def delete_plan(session: Session, *, token: str) -> bool:
-    """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if there was none."""
-    if not is_well_formed_token(token):
-        return False
-    outcome = session.exec(
-        delete(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
-    )
+def delete_plan(session: Session, *, plan: RelapsePlan) -> bool:
+    """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if it was gone
+    already (someone else deleted it meanwhile)."""
+    outcome = session.exec(delete(RelapsePlan).where(col(RelapsePlan.id) == plan.id))
     return bool(outcome.rowcount)
 
 
