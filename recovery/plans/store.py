@@ -7,6 +7,9 @@ from, and is refused with `PlanConflict` if someone else saved in between, so ne
 silently overwrites the other.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -101,6 +104,34 @@ def revision(session: Session, *, plan: RelapsePlan, number: int) -> PlanRevisio
         select(PlanRevision).where(col(PlanRevision.plan_id) == plan.id)
         .where(col(PlanRevision.number) == number)
     ).first()
+
+
+def client_plans(session: Session, *, client_id: int) -> list[RelapsePlan]:
+    """A client's plans, newest first. One query."""
+    return list(session.exec(
+        select(RelapsePlan).where(col(RelapsePlan.client_id) == client_id)
+        .order_by(col(RelapsePlan.created_at).desc(), col(RelapsePlan.id).desc())).all())
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    number: int
+    created_at: datetime
+
+
+def revision_summaries(session: Session, *, plan_ids: list[int]
+                       ) -> dict[int, list[RevisionSummary]]:
+    """Each plan's revisions, newest first, without their content: one query for all plans."""
+    found: dict[int, list[RevisionSummary]] = {plan_id: [] for plan_id in plan_ids}
+    if not plan_ids:
+        return found
+    rows = session.exec(
+        select(PlanRevision.plan_id, PlanRevision.number, PlanRevision.created_at)
+        .where(col(PlanRevision.plan_id).in_(plan_ids))
+        .order_by(col(PlanRevision.plan_id), col(PlanRevision.number).desc())).all()
+    for plan_id, number, created_at in rows:
+        found[plan_id].append(RevisionSummary(number, created_at))
+    return found
 
 
 def revision_draft(row: PlanRevision) -> PlanDraft:
