@@ -10,8 +10,8 @@ from flask import Flask
 
 from recovery import cli, config, db, errors, security, seeds
 from recovery.counselor import commands as counselor_commands
+from recovery.counselor import handouts, screening_views
 from recovery.counselor import plans as client_plans
-from recovery.counselor import screening_views
 from recovery.counselor import views as counselor_views
 
 # Imported for what it declares: the PDF downloads join the plan pages (recovery.plans.views).
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(counselor_views.bp)
     app.register_blueprint(screening_views.bp)
     app.register_blueprint(client_plans.bp)
+    app.register_blueprint(handouts.bp)
     cli.init_app(app)
     app.cli.add_command(counselor_commands.create_user_command)
     return app

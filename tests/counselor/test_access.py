@@ -24,8 +24,9 @@ ADMIN_PAGES = [
 ]
 
 
-# Every blueprint of the workspace: its own pages, screenings with clients, clients' plans.
-WORKSPACE_BLUEPRINTS = ("counselor", "screenings", "client_plans")
+# Every blueprint of the workspace: its own pages, screenings with clients, clients' plans,
+# meeting handouts.
+WORKSPACE_BLUEPRINTS = ("counselor", "screenings", "client_plans", "handouts")
 
 
 def counselor_rules(app: Flask) -> list[Rule]:

@@ -3,8 +3,8 @@ counselor's own choice of path, plans made from a screening, and the history pag
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import timedelta
-from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
 from recovery.models import AuditEvent, Client, ClientScreening, PlanRevision, RelapsePlan
-from tests.counselor.conftest import Account, Clock, audit_actions, signed_in_client, text
+from tests.counselor.conftest import Account, Clock, SignIn, audit_actions, text
 from tests.plans.test_views import open_form
 
 LOW_RISK: dict[str, Any] = json.loads(
@@ -29,23 +29,6 @@ HEAVY = LOW_RISK | {"last_use": "past_week", "frequency": "daily", "c_craving": 
 NAME = "Robin Quillfeather"
 NOTES = "Talked through the weekend pattern; agreed to try the urge plan."
 INPUT_RE = re.compile(r'<input[^>]*name="([a-z_0-9]+)"')
-
-SignIn = Callable[[Account], FlaskClient]
-
-
-@pytest.fixture
-def sign_in(app: Flask, clock: Clock) -> SignIn:
-    return lambda account: signed_in_client(app, account)
-
-
-@pytest.fixture
-def casey(sign_in: SignIn, counselor: Account) -> FlaskClient:
-    return sign_in(counselor)
-
-
-@pytest.fixture
-def other(make_account: Callable[..., Account]) -> Account:
-    return make_account("olu@example.org", name="Olu Other")
 
 
 @pytest.fixture
@@ -389,7 +372,8 @@ def test_the_history_shows_every_screening_as_a_chart_and_a_table(
     page = casey.get(f"{base(client_id)}/history")
     assert page.status_code == 200
     markup = page.get_data(as_text=True)
-    assert '<svg viewBox="0 0 640 260" role="img" aria-labelledby="chart-title chart-desc"' in markup
+    assert ('<svg viewBox="0 0 640 260" role="img" aria-labelledby="chart-title chart-desc"'
+            in markup)
     assert "2 screenings from 02 February 2030 to 04 March 2030" in text(page)
     assert markup.count('<circle class="point series-severity"') == 2
     rows = re.findall(r'<tr>\s*<th scope="row"><a href="[^"]+/screenings/(\d+)"', markup)
