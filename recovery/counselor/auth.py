@@ -28,7 +28,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlmodel import Session
 
-from recovery.counselor import audit, clock, passwords, users
+from recovery.counselor import audit, clock, passwords, screenings, users
 from recovery.db import get_session
 from recovery.models import User, UserSession
 
@@ -176,6 +176,8 @@ def timeout_reason(login: UserSession, now: datetime) -> str | None:
 
 def _forget_cookie(reason: str) -> None:
     session.pop(SESSION_KEY, None)
+    # A client's answers in progress go with the sign-in: nobody signs out and leaves them behind.
+    session.pop(screenings.IN_PROGRESS_KEY, None)
     setattr(g, _SIGNED_OUT, reason)
 
 
