@@ -85,8 +85,7 @@ def add_token_converter(state: BlueprintSetupState) -> None:
 
 
 class PlanAddress(Protocol):
-    """How the pages of one plan find it, and what else they need to know about where they are.
-    """
+    """How the pages of one plan find it, and what else they need to know about where it is."""
 
     @property
     def url_values(self) -> dict[str, Any]:
@@ -127,15 +126,17 @@ def address() -> PlanAddress:
     return found
 
 
+View = Callable[..., ResponseReturnValue]
+
+
 @dataclass(frozen=True)
 class PlanPage:
     rule: str  # after the plan's address, e.g. "/edit/<section_id>"
-    view: "View"
+    view: View
     methods: tuple[str, ...]
 
 
 PLAN_PAGES: list[PlanPage] = []
-View = Callable[..., ResponseReturnValue]
 
 
 def plan_page(rule: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], View]:
