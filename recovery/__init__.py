@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from recovery import cli, config, db, errors, security, seeds
+from recovery import cli, config, db, encryption, errors, security, seeds
 from recovery.counselor import commands as counselor_commands
 from recovery.counselor import handouts, screening_views
 from recovery.counselor import plans as client_plans
@@ -41,4 +41,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(handouts.bp)
     cli.init_app(app)
     app.cli.add_command(counselor_commands.create_user_command)
+    app.cli.add_command(encryption.new_key_command)
+    app.cli.add_command(encryption.reseal_command)
     return app

@@ -13,8 +13,10 @@ string annotations break relationships (fastapi/sqlmodel#196).
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from recovery.sealed import SealedJSON, SealedText
 
 # Named constraints let Alembic drop or alter them later, which SQLite batch mode requires.
 # Set before any table class is defined: names are fixed when a constraint joins its table.
@@ -77,7 +79,8 @@ class PlanRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="relapse_plan.id", ondelete="CASCADE")
     number: int
-    draft: dict[str, Any] = Field(sa_type=JSON)
+    # Plan text, contacts included: encrypted at rest when ENCRYPTION_KEYS is set.
+    draft: dict[str, Any] = Field(sa_type=SealedJSON)
     # The seeds VERSION the draft was built with (from the draft itself, so an uploaded plan
     # keeps the version of the install it came from).
     content_version: str = Field(max_length=40)
@@ -216,7 +219,8 @@ class ClientScreening(SQLModel, table=True):
     content_version: str = Field(max_length=40)
     answers: dict[str, Any] = Field(sa_type=JSON)
     result: dict[str, Any] = Field(sa_type=JSON)
-    notes: str = Field(default="", sa_type=Text)
+    # Free text, encrypted at rest when ENCRYPTION_KEYS is set (recovery.sealed).
+    notes: str = Field(default="", sa_type=SealedText)
     severity_score: int | None = Field(default=None)  # None: the checklist did not apply
     severity_max: int = Field(default=0)
     mood_score: int | None = Field(default=None)
@@ -224,7 +228,7 @@ class ClientScreening(SQLModel, table=True):
     flag_count: int = Field(default=0)
     is_at_risk: bool = Field(default=False)
     override_path: str | None = Field(default=None, max_length=60)
-    override_reason: str = Field(default="", sa_type=Text)
+    override_reason: str = Field(default="", sa_type=SealedText)
     override_by: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL")
     override_at: datetime | None = Field(default=None)

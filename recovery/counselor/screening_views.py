@@ -227,10 +227,12 @@ def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
     if not clients.is_owner(me(), client):
         return render_error(403, OWNER_ONLY.format(what="delete a screening"))
     form = ConfirmForm()
+    db = get_session()
     if not form.validate_on_submit():
+        audit_screening("view", screening, "delete confirmation")
+        db.commit()
         return render_template("counselor/screening_delete.html", client=client,
                                screening=screening, form=form)
-    db = get_session()
     audit_screening("delete", screening)
     screenings.delete_screening(db, screening=screening)
     db.commit()

@@ -215,6 +215,9 @@ def delete_client(client_id: int) -> ResponseReturnValue:
         return render_error(403, OWNER_ONLY.format(what="delete them"))
     form = ConfirmForm()
     if not form.validate_on_submit():
+        audit.record(db, user=me(), action="view", object_type="client", object_id=client_id,
+                     detail="delete confirmation")
+        db.commit()
         return render_template("counselor/client_delete.html", client=client, form=form)
     code = client.code
     clients.delete_client(db, client=client)

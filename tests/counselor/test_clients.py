@@ -412,6 +412,8 @@ def test_deleting_asks_first_then_erases_the_client_and_shares(
         col(AuditEvent.object_type) == "client")).all()
     assert {e.action for e in events} >= {"create", "view", "update", "delete"}
     assert ("delete", counselor.id, str(client_id), f"code {code}") in audit_actions(db_session)
+    assert ("view", counselor.id, str(client_id), "delete confirmation") in audit_actions(
+        db_session)
     for e in events:
         assert NAME not in e.detail and "Robin" not in e.detail and "phone" not in e.detail
 

@@ -498,8 +498,9 @@ def test_deleting_a_screening_erases_it_and_keeps_an_audit_entry(
     assert "Delete the screening of" in text(casey.get(url))
     assert casey.post(url).status_code == 303
     assert db_session.exec(select(func.count()).select_from(ClientScreening)).one() == 0
-    assert ("delete", str(screening_id), f"client {client_id}") in [
-        (a, o, d) for a, _u, o, d in audit_actions(db_session)]
+    events = [(a, o, d) for a, _u, o, d in audit_actions(db_session)]
+    assert ("view", str(screening_id), f"client {client_id}; delete confirmation") in events
+    assert ("delete", str(screening_id), f"client {client_id}") in events
 
 
 def test_deleting_a_client_erases_screenings_plans_and_notes(
