@@ -2,7 +2,6 @@
 and the access rule (own or shared, else 404) on every client URL."""
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,11 +18,10 @@ from recovery.db import get_session
 from recovery.models import AuditEvent, Client, ClientShare, User
 from tests.counselor.conftest import (
     Account,
-    Clock,
+    SignIn,
     audit_actions,
     create_account,
     csrf_token_from,
-    signed_in_client,
     text,
 )
 
@@ -68,25 +66,6 @@ def seed_clients(app: Flask, owner: Account, count: int, *, name: str = "") -> l
 
 def clients_now(i: int) -> datetime:
     return datetime(2030, 1, 1, tzinfo=UTC) + timedelta(minutes=i)
-
-
-SignIn = Callable[[Account], FlaskClient]
-
-
-@pytest.fixture
-def sign_in(app: Flask, clock: Clock) -> Callable[[Account], FlaskClient]:
-    """A fresh browser signed in as the account (the clock is set first)."""
-    return lambda account: signed_in_client(app, account)
-
-
-@pytest.fixture
-def casey(sign_in: SignIn, counselor: Account) -> FlaskClient:
-    return sign_in(counselor)
-
-
-@pytest.fixture
-def other(make_account: Callable[..., Account]) -> Account:
-    return make_account("olu@example.org", name="Olu Other")
 
 
 def client_urls(app: Flask, client_id: int) -> list[tuple[str, str]]:
@@ -433,6 +412,8 @@ def test_deleting_asks_first_then_erases_the_client_and_shares(
         col(AuditEvent.object_type) == "client")).all()
     assert {e.action for e in events} >= {"create", "view", "update", "delete"}
     assert ("delete", counselor.id, str(client_id), f"code {code}") in audit_actions(db_session)
+    assert ("view", counselor.id, str(client_id), "delete confirmation") in audit_actions(
+        db_session)
     for e in events:
         assert NAME not in e.detail and "Robin" not in e.detail and "phone" not in e.detail
 

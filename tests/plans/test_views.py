@@ -504,14 +504,14 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
 
 def test_pdf_links_appear_only_when_the_export_exists(app: Flask, client: FlaskClient,
                                                       plan: str) -> None:
-    if "export.plan_pdf" in app.view_functions:
+    if "plans.plan_pdf" in app.view_functions:
         page = markup(client.get(f"/plans/{plan}"))
         with app.test_request_context():
             for layout in ("full", "handout", "wallet"):
                 for paper in ("a4", "letter"):
-                    link = url_for("export.plan_pdf", token=plan, layout=layout, paper=paper)
+                    link = url_for("plans.plan_pdf", token=plan, layout=layout, paper=paper)
                     assert f'href="{escape(link)}"' in page, link
-        app.view_functions.pop("export.plan_pdf")
+        app.view_functions.pop("plans.plan_pdf")
 
     page = markup(client.get(f"/plans/{plan}"))
 
