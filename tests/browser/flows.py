@@ -17,7 +17,9 @@ from tests.browser.harness import Journey
 from tests.browser.server import Account
 
 ANSWERS_FILE = Path(__file__).resolve().parents[1] / "data" / "low_risk_ketamine.json"
-STEP_URL = re.compile(r"/screening/([a-z_]+)$")  # JavaScript regexps: no named groups
+# A step of the self-screening (/screening/<step>) or of a counselor's screening with a client
+# (/counselor/clients/<id>/screenings/new/<step>). JavaScript regexps: no named groups.
+STEP_URL = re.compile(r"/(?:screening|screenings/new)/([a-z_]+)$")
 RESULT_PATH = "/screening/result"
 MAX_STEPS = 20  # more than the questionnaire has: a loop that never ends is a bug
 

@@ -3,13 +3,22 @@
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from recovery.models import UserSession
-from tests.browser.flows import add_client, sign_in, wait_for_page_focus
+from tests.browser.flows import (
+    add_client,
+    answer_questionnaire,
+    download_pdf,
+    low_risk_answers,
+    pdf_text,
+    sign_in,
+    wait_for_page_focus,
+)
 from tests.browser.harness import Journey
 from tests.browser.server import IDLE_MINUTES, SESSION_HOURS, LiveServer
 
@@ -46,6 +55,58 @@ def test_sign_in_add_a_client_and_open_them(page: Page, live_server: LiveServer,
     page.get_by_role("link", name="Audit log").click()
     expect(page.locator("table")).to_contain_text(f"code {code}")
     trip.visit("audit")
+
+
+def test_screening_with_a_client_to_plan_pdf_and_history(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey],
+        tmp_path: Path) -> None:
+    trip = journey("counselor-screening")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.goto("/counselor/clients/new")
+    code = add_client(page, "Sam Example")
+
+    page.get_by_role("button", name="Start a screening with this client").click()
+    answer_questionnaire(page, low_risk_answers(c_craving="yes", c_tolerance="yes"), trip,
+                         until="/screenings/new/finish")
+    expect(page.locator("h1")).to_have_text(f"Review and save: client {code}")
+    trip.visit("review")
+    page.get_by_label("Notes (optional)").fill("Agreed to try the urge plan this week.")
+    page.get_by_role("button", name="Save the screening").click()
+    expect(page.locator(".notices")).to_contain_text("The screening is saved.")
+    trip.visit("screening")
+
+    page.get_by_label("Path you recommend").select_option("peer_support")
+    page.get_by_label("Why you chose it").fill("Already knows a SMART Recovery group nearby.")
+    page.get_by_role("button", name="Save the choice of path").click()
+    expect(page.locator("#choice-title + p + p")).to_contain_text("Peer support groups")
+    trip.visit("screening-with-choice")
+
+    page.get_by_role("button", name="Make a plan from this screening").click()
+    expect(page).to_have_url(re.compile(r"/counselor/clients/\d+/plans/\d+$"))
+    expect(page.locator(".saved-box")).to_contain_text(f"Plan for client {code}")
+    trip.visit("client-plan")
+    assert "My relapse-prevention plan" in pdf_text(
+        download_pdf(page, "The full plan", 0, tmp_path))
+    handout = pdf_text(download_pdf(page, "A one-page handout", 0, tmp_path))
+    assert "My recovery plan" in handout and "ketamine" not in handout.lower()
+
+    page.get_by_role("link", name=f"Back to client {code}").click()
+    trip.visit("client-with-history")
+    page.get_by_role("link", name="see the whole history and chart").click()
+    chart = page.locator("figure.history-chart svg")
+    expect(chart).to_have_attribute("role", "img")
+    expect(page.locator("#chart-desc")).to_contain_text("1 screening from")
+    trip.visit("history")
+
+    page.get_by_role("link", name="Meeting handouts").click()
+    trip.visit("handouts")
+    page.get_by_label(re.compile(f"^Client {code}: plan started")).check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the handouts as one PDF").click()
+    bundle = tmp_path / "bundle.pdf"
+    info.value.save_as(bundle)
+    assert "My recovery plan" in pdf_text(bundle)
 
 
 @pytest.mark.parametrize(("reason", "time_passed", "message"), [
