@@ -8,10 +8,14 @@ from typing import Any
 
 from flask import Flask
 
-from recovery import cli, config, db, errors, health, logs, security, seeds, site
+from recovery import cli, config, db, encryption, errors, health, logs, security, seeds, site
 from recovery.counselor import commands as counselor_commands
+from recovery.counselor import handouts, screening_views
+from recovery.counselor import plans as client_plans
 from recovery.counselor import views as counselor_views
-from recovery.export import views as export_views
+
+# Imported for what it declares: the PDF downloads join the plan pages (recovery.plans.views).
+from recovery.export import views as _export_views  # noqa: F401
 from recovery.plans import views as plans_views
 from recovery.questionnaire import views as questionnaire_views
 
@@ -29,14 +33,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     seeds.init_app(app)
     security.init_app(app)
-    security.limit_blueprints(submissions=plans_views.bp, pdfs=export_views.bp)
+    security.limit_blueprints(submissions=plans_views.bp)
     errors.init_app(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(plans_views.bp)
-    app.register_blueprint(export_views.bp)
     app.register_blueprint(counselor_views.bp)
+    app.register_blueprint(screening_views.bp)
+    app.register_blueprint(client_plans.bp)
+    app.register_blueprint(handouts.bp)
     cli.init_app(app)
     app.cli.add_command(counselor_commands.create_user_command)
+    app.cli.add_command(encryption.new_key_command)
+    app.cli.add_command(encryption.reseal_command)
     return app

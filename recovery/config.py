@@ -23,6 +23,8 @@ from typing import Any
 
 from flask import Flask
 
+from recovery import sealed
+
 ENV_PREFIX = "RECOVERY"
 SECRET_KEY_FILENAME = "secret_key"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +84,10 @@ class Defaults:
     COUNSELOR_ARGON2_PARAMETERS: dict[str, int] | None = None
     # A zero-argument callable returning an aware datetime, for tests; None means the real clock.
     COUNSELOR_NOW = None
+
+    # Encryption at rest of notes and plan text (recovery/sealed.py): the first key encrypts,
+    # all of them decrypt. Empty: stored as plain text.
+    ENCRYPTION_KEYS: list[str] = []
 
     # Flask-Limiter. memory:// counts per process; with several worker processes point it at a
     # shared store, e.g. RECOVERY_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379. Set explicitly:
@@ -151,6 +157,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
 
     check_secret_key(app)
     check_retention_days(app)
+    problem = sealed.key_problem(app.config.get(sealed.CONFIG_KEY))
+    if problem is not None:
+        raise RuntimeError(f"Refusing to start: {problem}.")
 
 
 def default_database_url(instance_path: str | os.PathLike[str]) -> str:

@@ -92,7 +92,9 @@ def get_session() -> Session:
     """The request's Session, opened on first use and closed at app-context teardown."""
     session: Session | None = g.get(_SESSION_ATTR)
     if session is None:
-        session = Session(get_engine())
+        # Objects stay loaded after a commit: a view that commits (an audit event, the sign-in
+        # check) and then renders would otherwise reload every row one by one.
+        session = Session(get_engine(), expire_on_commit=False)
         setattr(g, _SESSION_ATTR, session)
     return session
 

@@ -3,7 +3,8 @@ are not tables.
 
 The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`) has no accounts. The counselor
 workspace adds `User`, `UserSession` (server-side logins), `Invitation`, `AuditEvent`, and the
-caseload: `Client` and `ClientShare`.
+caseload: `Client`, `ClientShare` and `ClientScreening` (a client's plans are `RelapsePlan`s
+with a `client_id`).
 
 No `from __future__ import annotations` here: SQLModel resolves field types at class creation and
 string annotations break relationships (fastapi/sqlmodel#196).
@@ -12,8 +13,10 @@ string annotations break relationships (fastapi/sqlmodel#196).
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from recovery.sealed import SealedJSON, SealedText
 
 # Named constraints let Alembic drop or alter them later, which SQLite batch mode requires.
 # Set before any table class is defined: names are fixed when a constraint joins its table.
@@ -61,6 +64,10 @@ class RelapsePlan(SQLModel, table=True):
     # The newest revision's number. A save must name the revision it was based on; the store
     # refuses it if this has moved on since (two people editing at once).
     current_revision: int = Field(default=1)
+    # Set for a plan made in the counselor workspace: then only counselors who may open the
+    # client can open the plan (never through a private link), and it goes with the client.
+    client_id: int | None = Field(
+        default=None, foreign_key="client.id", ondelete="CASCADE", index=True)
 
 
 class PlanRevision(SQLModel, table=True):
@@ -72,7 +79,8 @@ class PlanRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="relapse_plan.id", ondelete="CASCADE")
     number: int
-    draft: dict[str, Any] = Field(sa_type=JSON)
+    # Plan text, contacts included: encrypted at rest when ENCRYPTION_KEYS is set.
+    draft: dict[str, Any] = Field(sa_type=SealedJSON)
     # The seeds VERSION the draft was built with (from the draft itself, so an uploaded plan
     # keeps the version of the install it came from).
     content_version: str = Field(max_length=40)
@@ -188,3 +196,39 @@ class ClientShare(SQLModel, table=True):
     client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class ClientScreening(SQLModel, table=True):
+    """A screening a counselor filled out with a client: the same answers and computed result
+    as a saved `Assessment`, plus the counselor's notes and, if they chose a different path
+    than the engine, their choice and reason (stored beside, never instead of, the result).
+
+    The severity count, mood and anxiety scores and flag count are copied out of `result` so
+    the history chart reads a few small columns instead of every result's JSON.
+    """
+
+    __tablename__ = "client_screening"
+    __table_args__ = (Index("ix_client_screening_client_id_taken_at", "client_id", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    # Who recorded it. SET NULL keeps the screening if the account is ever removed.
+    counselor_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    taken_at: datetime = Field(default_factory=utc_now)
+    content_version: str = Field(max_length=40)
+    answers: dict[str, Any] = Field(sa_type=JSON)
+    result: dict[str, Any] = Field(sa_type=JSON)
+    # Free text, encrypted at rest when ENCRYPTION_KEYS is set (recovery.sealed).
+    notes: str = Field(default="", sa_type=SealedText)
+    severity_score: int | None = Field(default=None)  # None: the checklist did not apply
+    severity_max: int = Field(default=0)
+    mood_score: int | None = Field(default=None)
+    anxiety_score: int | None = Field(default=None)
+    flag_count: int = Field(default=0)
+    is_at_risk: bool = Field(default=False)
+    override_path: str | None = Field(default=None, max_length=60)
+    override_reason: str = Field(default="", sa_type=SealedText)
+    override_by: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    override_at: datetime | None = Field(default=None)

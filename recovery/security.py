@@ -141,10 +141,10 @@ def trust_reverse_proxy(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]
 
 
-def limit_blueprints(*, submissions: Blueprint, pdfs: Blueprint) -> None:
-    """Per-address limits on blueprints whose views don't name a limit themselves."""
+def limit_blueprints(*, submissions: Blueprint) -> None:
+    """Per-address limits on blueprints whose views don't name a limit themselves. (PDF views
+    carry `pdf_limit` themselves: they are served from more than one blueprint.)"""
     public_submission_limit(submissions)
-    pdf_limit(pdfs)
 
 
 def init_app(app: Flask) -> None:

@@ -68,7 +68,8 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     db.upgrade_engine(empty_engine)
     assert set(inspect(empty_engine).get_table_names()) == {
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
-        "user_account", "user_session", "invitation", "audit_event", "client", "client_share"}
+        "user_account", "user_session", "invitation", "audit_event", "client", "client_share",
+            "client_screening"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}

@@ -109,6 +109,7 @@ class Flag:
     because: str  # the rule, in words
     urgency: str = "routine"
     tell_doctor: str = ""
+    counselor: str = ""  # crisis flags: what the counselor does, in counselor mode
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlmodel import Session
 
-from recovery.counselor import audit, clock, passwords, users
+from recovery.counselor import audit, clock, passwords, screenings, users
 from recovery.db import get_session
 from recovery.models import User, UserSession
 
@@ -43,6 +43,9 @@ WRONG_CREDENTIALS = "That email address and password don't match. Please check t
 ACCOUNT_DISABLED = ("This account has been switched off. If you still need it, please ask an "
                     "admin to switch it on again.")
 PLEASE_SIGN_IN = "Please sign in to use the counselor workspace."
+# How often a session's last activity is written down (so the idle timeout counts from the
+# last recorded minute of activity).
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 # --- The signed-in user --------------------------------------------------------------------
@@ -154,9 +157,12 @@ def _load_user() -> User | None:
         db.commit()
         _forget_cookie(reason)
         return None
-    login.last_seen_at = now
-    db.add(login)
-    db.commit()
+    # Recording every request would cost a write and a commit (an fsync on SQLite) per page;
+    # to the minute is enough for a 15-minute idle timeout.
+    if now - login.last_seen_at >= LAST_SEEN_RESOLUTION:
+        login.last_seen_at = now
+        db.add(login)
+        db.commit()
     setattr(g, _LOGIN, login)
     # Re-issue the cookie on every request: its encryption timestamp would otherwise expire it
     # PERMANENT_SESSION_LIFETIME after sign-in, whatever the counselor is doing.
@@ -176,6 +182,8 @@ def timeout_reason(login: UserSession, now: datetime) -> str | None:
 
 def _forget_cookie(reason: str) -> None:
     session.pop(SESSION_KEY, None)
+    # A client's answers in progress go with the sign-in: nobody signs out and leaves them behind.
+    session.pop(screenings.IN_PROGRESS_KEY, None)
     setattr(g, _SIGNED_OUT, reason)
 
 

@@ -15,10 +15,11 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from recovery.counselor import clients, passwords, users
+from recovery.counselor import clients, passwords, screenings, users
 from recovery.db import get_session
 
 
@@ -149,3 +150,33 @@ class ShareClientForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: for actions whose button is the whole form (deleting)."""
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(
+        "Notes (optional)",
+        description=f"What you noticed, what was agreed, anything to follow up. At most "
+                    f"{screenings.MAX_NOTES_LENGTH:,} characters. The client can ask to see them.",
+        validators=[check_with(screenings.notes_problem)],
+    )
+
+
+class OverrideForm(FlaskForm):
+    """The counselor's own choice of path. The choices are set per request from the content;
+    the empty choice means "follow the suggestion"."""
+
+    path = SelectField("Path you recommend", validate_choice=False)
+    reason = TextAreaField(
+        "Why you chose it",
+        description="Kept beside the suggestion, so whoever reads this later sees both.",
+        validators=[check_with(screenings.reason_problem)],
+    )
+
+    def __init__(self, *args: Any, paths: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.path.choices = [SelectChoice("", "Follow the suggestion")] + [
+            SelectChoice(path_id, title) for path_id, title in paths]
+
+    def validate_path(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in self.path.choices}:
+            raise ValidationError("Please choose one of the paths in the list.")

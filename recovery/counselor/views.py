@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -23,7 +24,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from recovery.counselor import audit, auth, clients, clock, users
+from recovery.counselor import audit, auth, clients, clock, screenings, users
 from recovery.counselor.auth import admin_required, current_user, login_required
 from recovery.counselor.forms import (
     AcceptInvitationForm,
@@ -38,6 +39,7 @@ from recovery.counselor.forms import (
 from recovery.db import get_engine, get_session
 from recovery.errors import render_error
 from recovery.models import Client, Invitation, User
+from recovery.plans import store as plan_store
 from recovery.security import limiter
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
@@ -104,6 +106,7 @@ def dashboard() -> str:
 # --- The caseload ---------------------------------------------------------------------------
 # Every view that touches one client starts with `clients.client_or_404`: own or shared, or 404.
 
+RECENT_SCREENINGS = 5
 OWNER_ONLY = ("Only the counselor who added this client can {what}. Please ask them if it "
               "needs doing. Nothing changed.")
 
@@ -212,6 +215,9 @@ def delete_client(client_id: int) -> ResponseReturnValue:
         return render_error(403, OWNER_ONLY.format(what="delete them"))
     form = ConfirmForm()
     if not form.validate_on_submit():
+        audit.record(db, user=me(), action="view", object_type="client", object_id=client_id,
+                     detail="delete confirmation")
+        db.commit()
         return render_template("counselor/client_delete.html", client=client, form=form)
     code = client.code
     clients.delete_client(db, client=client)
@@ -354,7 +360,11 @@ def render_client(client: Client, rename_form: RenameClientForm, share_form: Sha
         "counselor/client.html", client=client,
         owner=users.get_user(db, user_id=client.counselor_id),
         is_owner=clients.is_owner(me(), client), shares=clients.shares(db, client=client),
-        rename_form=rename_form, share_form=share_form, problems=problems), status
+        rename_form=rename_form, share_form=share_form, problems=problems,
+        recent=screenings.summaries(db, client=client, limit=RECENT_SCREENINGS),
+        plans=plan_store.client_plans(db, client_id=client.id or 0),
+        screening_under_way=screenings.is_under_way(session.get(screenings.IN_PROGRESS_KEY),
+                                                    client_id=client.id)), status
 
 
 def admin() -> User:

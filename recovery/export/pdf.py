@@ -328,6 +328,23 @@ def render_plan_pdf(draft: PlanDraft, *, layout: str, paper: str, crisis_locale:
     return renderer.write_pdf(document)
 
 
+def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale]], *, paper: str,
+                        content_version: str, today: date) -> bytes:
+    """Several plans' share-safe handouts as one PDF (each starts on a new page), to print for
+    a group meeting in one go. Needs an app context."""
+    if not plans:
+        raise ValueError("no plans to print")
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}")
+    renderer = current_renderer()
+    documents = [render_document(renderer, draft, layout="handout", paper=paper,
+                                 crisis_locale=crisis, content_version=content_version,
+                                 today=today) for draft, crisis in plans]
+    # WeasyPrint's way to join documents: a copy of the first holding every page.
+    joined = documents[0].copy([page for document in documents for page in document.pages])
+    return renderer.write_pdf(joined)
+
+
 def render_document(renderer: PdfRenderer, draft: PlanDraft, *, layout: str, paper: str,
                     crisis_locale: CrisisLocale, content_version: str, today: date) -> Document:
     if layout == "full":

@@ -1,39 +1,42 @@
-"""PDF downloads of a saved plan: GET /plans/<token>/pdf/<full|handout|wallet>?paper=a4|letter."""
+"""PDF downloads of a plan: <plan>/pdf/<full|handout|wallet>?paper=a4|letter, served wherever the
+plan pages are (under a private link, and under a client in the counselor workspace)."""
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, request
+from flask import Response, abort, request
 
 from recovery.db import get_session
 from recovery.export.pdf import LAYOUTS, PAPER_SIZES, render_plan_pdf
-from recovery.plans.store import get_plan, latest_draft
+from recovery.plans.store import latest_draft
+from recovery.plans.views import find_plan, plan_page
+from recovery.security import pdf_limit
 from recovery.seeds import current_content
-
-bp = Blueprint("export", __name__)
 
 # Without ?paper=, print on the paper people in that country have in their printers.
 LETTER_LOCALES = frozenset({"US", "CA"})
 
 
-@bp.get("/plans/<token>/pdf/<layout>")
-def plan_pdf(token: str, layout: str) -> Response:
+@plan_page("/pdf/<layout>")
+@pdf_limit
+def plan_pdf(layout: str) -> Response:
     if layout not in LAYOUTS:
         abort(404)
     paper = request.args.get("paper")
     if paper is not None and paper not in PAPER_SIZES:
         abort(400)
-    session = get_session()
-    plan = get_plan(session, token=token)
-    if plan is None:
-        abort(404)
-    draft = latest_draft(session, plan=plan)
+    plan = find_plan()
+    draft = latest_draft(get_session(), plan=plan)
     content = current_content()
     crisis = content.crisis_locale(draft.crisis_locale)
-    paper = paper or ("letter" if crisis.id in LETTER_LOCALES else "a4")
+    paper = paper or paper_for(crisis.id)
     today = date.today()
     pdf = render_plan_pdf(draft, layout=layout, paper=paper, crisis_locale=crisis,
                           content_version=content.version, today=today)
     return pdf_response(pdf, filename=f"recovery-plan-{layout}-{today.isoformat()}.pdf")
+
+
+def paper_for(locale_id: str) -> str:
+    return "letter" if locale_id in LETTER_LOCALES else "a4"
 
 
 def pdf_response(pdf: bytes, *, filename: str) -> Response:

@@ -7,6 +7,9 @@ from, and is refused with `PlanConflict` if someone else saved in between, so ne
 silently overwrites the other.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -27,12 +30,25 @@ class PlanConflict(Exception):
 def create_plan(session: Session, *, draft: PlanDraft) -> str:
     """Add a new plan with `draft` as revision 1; returns its public token (shown once)."""
     token = new_token()
-    plan = RelapsePlan(token_hash=hash_token(token), current_revision=1)
+    _add_plan(session, RelapsePlan(token_hash=hash_token(token), current_revision=1), draft)
+    return token
+
+
+def create_client_plan(session: Session, *, draft: PlanDraft, client_id: int) -> RelapsePlan:
+    """Add a new plan for a client in the counselor workspace. It gets a random token like any
+    plan (the column is unique and required), but the token is thrown away: a client's plan is
+    opened by id, after the workspace's access checks, never through a link."""
+    plan = RelapsePlan(token_hash=hash_token(new_token()), current_revision=1,
+                       client_id=client_id)
+    _add_plan(session, plan, draft)
+    return plan
+
+
+def _add_plan(session: Session, plan: RelapsePlan, draft: PlanDraft) -> None:
     session.add(plan)
     session.flush()  # the revision needs the plan's id
     assert plan.id is not None
     session.add(_revision_row(plan.id, 1, draft))
-    return token
 
 
 def get_plan(session: Session, *, token: str) -> RelapsePlan | None:
@@ -90,6 +106,34 @@ def revision(session: Session, *, plan: RelapsePlan, number: int) -> PlanRevisio
     ).first()
 
 
+def client_plans(session: Session, *, client_id: int) -> list[RelapsePlan]:
+    """A client's plans, newest first. One query."""
+    return list(session.exec(
+        select(RelapsePlan).where(col(RelapsePlan.client_id) == client_id)
+        .order_by(col(RelapsePlan.created_at).desc(), col(RelapsePlan.id).desc())).all())
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    number: int
+    created_at: datetime
+
+
+def revision_summaries(session: Session, *, plan_ids: list[int]
+                       ) -> dict[int, list[RevisionSummary]]:
+    """Each plan's revisions, newest first, without their content: one query for all plans."""
+    found: dict[int, list[RevisionSummary]] = {plan_id: [] for plan_id in plan_ids}
+    if not plan_ids:
+        return found
+    rows = session.exec(
+        select(PlanRevision.plan_id, PlanRevision.number, PlanRevision.created_at)
+        .where(col(PlanRevision.plan_id).in_(plan_ids))
+        .order_by(col(PlanRevision.plan_id), col(PlanRevision.number).desc())).all()
+    for plan_id, number, created_at in rows:
+        found[plan_id].append(RevisionSummary(number, created_at))
+    return found
+
+
 def revision_draft(row: PlanRevision) -> PlanDraft:
     """The draft stored in a revision, read as strictly as an uploaded file."""
     return draft_from_dict(row.draft)
@@ -102,13 +146,10 @@ def latest_draft(session: Session, *, plan: RelapsePlan) -> PlanDraft:
     return revision_draft(row)
 
 
-def delete_plan(session: Session, *, token: str) -> bool:
-    """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if there was none."""
-    if not is_well_formed_token(token):
-        return False
-    outcome = session.exec(
-        delete(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
-    )
+def delete_plan(session: Session, *, plan: RelapsePlan) -> bool:
+    """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if it was gone
+    already (someone else deleted it meanwhile)."""
+    outcome = session.exec(delete(RelapsePlan).where(col(RelapsePlan.id) == plan.id))
     return bool(outcome.rowcount)
 
 

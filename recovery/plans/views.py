@@ -3,22 +3,31 @@ what changed between versions, take it away as a file and bring it back, and del
 
 A plan lives under a private link, like a saved result. Every save adds a revision; a save
 made from an out-of-date page is refused with a 409 instead of overwriting someone else's.
+
+The pages of one plan (`@plan_page`) are written once and served at two addresses: here under
+the private link (/plans/<token>/...), and in the counselor workspace under a client
+(recovery.counselor.plans). A view asks `address()` for its plan and never sees which it is.
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
@@ -26,7 +35,7 @@ from werkzeug.wrappers import Response
 from recovery.content.model import Content
 from recovery.db import get_session
 from recovery.errors import render_error
-from recovery.models import PlanRevision, RelapsePlan
+from recovery.models import Client, PlanRevision, RelapsePlan
 from recovery.planning.build import build_draft
 from recovery.planning.diff import Change, diff_drafts
 from recovery.planning.draft import GOAL_LABELS, PlanDraft
@@ -47,11 +56,8 @@ from recovery.seeds import current_content
 from recovery.tokens import TOKEN_PATTERN
 
 bp = Blueprint("plans", __name__)
-# This blueprint checks CSRF itself (below), after raising the body limit for plan files:
-# the app-wide check would read the body first, under the app's smaller limit.
-csrf.exempt(bp)
 
-UPLOAD_ENDPOINTS = frozenset({"plans.import_new", "plans.import_into"})
+UPLOAD_VIEWS = frozenset({"import_new", "import_into"})
 # A section form of a long plan can be bigger than the app's 64 KiB; never bigger than the
 # plan file itself. Uploads get room for the multipart wrapping around the file.
 FORM_BODY_LIMIT = MAX_FILE_BYTES
@@ -75,6 +81,127 @@ def add_token_converter(state: BlueprintSetupState) -> None:
         "TokenConverter", (BaseConverter,), {"regex": TOKEN_PATTERN})
 
 
+# --- Where a plan page finds its plan --------------------------------------------------------
+
+
+class PlanAddress(Protocol):
+    """How the pages of one plan find it, and what else they need to know about where it is."""
+
+    @property
+    def url_values(self) -> dict[str, Any]:
+        """The URL values that name the plan (put back into every url_for of its blueprint)."""
+
+    @property
+    def client(self) -> Client | None:
+        """The client the plan belongs to in the counselor workspace; None for a private link."""
+
+    def find(self, session: Session) -> RelapsePlan | None: ...
+
+    def after_delete_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PrivateLink:
+    """A plan opened through its private link. Plans that belong to a client are never found
+    this way: only through the counselor workspace, with its sign-in and access checks."""
+
+    token: str
+    client: None = None
+
+    @property
+    def url_values(self) -> dict[str, Any]:
+        return {"token": self.token}
+
+    def find(self, session: Session) -> RelapsePlan | None:
+        plan = store.get_plan(session, token=self.token)
+        return plan if plan is not None and plan.client_id is None else None
+
+    def after_delete_url(self) -> str:
+        return url_for("questionnaire.index")
+
+
+def address() -> PlanAddress:
+    """The plan address of this request (set from the URL before the view runs)."""
+    found: PlanAddress = g.plan_address
+    return found
+
+
+View = Callable[..., ResponseReturnValue]
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    rule: str  # after the plan's address, e.g. "/edit/<section_id>"
+    view: View
+    methods: tuple[str, ...]
+
+
+PLAN_PAGES: list[PlanPage] = []
+
+
+def plan_page(rule: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], View]:
+    """Declare a page of one plan; `add_plan_pages` serves it under each address."""
+
+    def declare(view: View) -> View:
+        PLAN_PAGES.append(PlanPage(rule, view, methods))
+        return view
+
+    return declare
+
+
+def plan_page_names() -> frozenset[str]:
+    return frozenset(page.view.__name__ for page in PLAN_PAGES)
+
+
+def add_plan_pages(target: Blueprint, prefix: str,
+                   make_address: Callable[[dict[str, Any]], PlanAddress]) -> None:
+    """Serve every plan page on `target` under `prefix` (a rule naming one plan), with the body
+    limits, CSRF check and error pages the pages rely on. `make_address` turns the prefix's URL
+    values into the request's `PlanAddress`."""
+
+    @target.record
+    def add_rules(state: BlueprintSetupState) -> None:
+        # At registration, not now: pages declared in other modules (the PDFs) are in by then.
+        for page in PLAN_PAGES:
+            state.add_url_rule(prefix + page.rule, page.view.__name__, page.view,
+                               methods=list(page.methods))
+
+    @target.url_value_preprocessor
+    def take_address(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if endpoint is None or values is None:
+            return
+        if endpoint.rsplit(".", 1)[-1] in plan_page_names():
+            named = {key: values.pop(key) for key in address_keys(prefix) if key in values}
+            g.plan_address = make_address(named)
+
+    @target.url_defaults
+    def put_address_back(endpoint: str, values: dict[str, Any]) -> None:
+        found = g.get("plan_address")
+        if found is None:
+            return
+        for key, value in found.url_values.items():
+            if current_app.url_map.is_endpoint_expecting(endpoint, key):
+                values.setdefault(key, value)
+
+    @target.context_processor
+    def plan_context() -> dict[str, Any]:
+        found = g.get("plan_address")
+        return {"client": found.client if found is not None else None}
+
+    # These pages check CSRF themselves, after raising the body limit for plan files: the
+    # app-wide check would read the body first, under the app's smaller limit.
+    csrf.exempt(target)
+    target.before_request(limit_body_then_check_csrf)
+    target.register_error_handler(Refused, refused)
+    target.register_error_handler(RequestEntityTooLarge, too_large)
+    target.register_error_handler(store.PlanConflict, conflict)
+
+
+def address_keys(prefix: str) -> list[str]:
+    """The names of the variables in a rule, e.g. ["token"] for "/plans/<token:token>"."""
+    return re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", prefix)
+
+
 class Refused(Exception):
     """A request we turn down with a status and a message for the person."""
 
@@ -83,9 +210,8 @@ class Refused(Exception):
         super().__init__(message)
 
 
-@bp.before_request
 def limit_body_then_check_csrf() -> None:
-    if request.endpoint in UPLOAD_ENDPOINTS:
+    if (request.endpoint or "").rsplit(".", 1)[-1] in UPLOAD_VIEWS:
         request.max_content_length = UPLOAD_BODY_LIMIT
         # Werkzeug's multipart parser holds the app's per-field memory limit (16 KiB) against
         # each 64 KiB chunk it reads, file parts included, so any file over 16 KiB would be
@@ -138,21 +264,21 @@ def import_new() -> Response | tuple[str, int]:
 # --- Reading and editing ---------------------------------------------------------------------
 
 
-@bp.get("/plans/<token:token>")
-def show(token: str) -> str:
-    plan, draft = load_plan(token)
-    return render_template("plans/show.html", **plan_page(plan, token, draft))
+@plan_page("")
+def show() -> str:
+    plan, draft = load_plan()
+    return render_template("plans/show.html", **plan_context(plan, draft))
 
 
-@bp.route("/plans/<token:token>/edit/<section_id>", methods=["GET", "POST"])
-def edit(token: str, section_id: str) -> Response | tuple[str, int]:
-    plan, draft = load_plan(token)
+@plan_page("/edit/<section_id>", methods=("GET", "POST"))
+def edit(section_id: str) -> Response | tuple[str, int]:
+    plan, draft = load_plan()
     content = current_content()
     section = sections.find(section_id, draft)
     if section is None:
         raise Refused(404, "This plan has no such section to edit.")
     if request.method == "GET":
-        return render_edit(plan, token, draft, section, section.form(draft, content))
+        return render_edit(plan, draft, section, section.form(draft, content))
     base = posted_base_revision()
     store.check_base_revision(plan, base)
     form = section.form(draft, content, formdata=request.form)
@@ -161,29 +287,28 @@ def edit(token: str, section_id: str) -> Response | tuple[str, int]:
         new_draft = section.apply(draft, form, content)
         problem = storable_problem(new_draft)
         if problem is None:
-            return save_and_show(plan, token, draft, new_draft, base, anchor=section.id)
+            return save_and_show(plan, draft, new_draft, base, anchor=section.id)
         form.form_errors.append(problem)
-    return render_edit(plan, token, draft, section, form, status=422)
+    return render_edit(plan, draft, section, form, status=422)
 
 
-@bp.route("/plans/<token:token>/import", methods=["GET", "POST"])
-def import_into(token: str) -> Response | tuple[str, int]:
+@plan_page("/import", methods=("GET", "POST"))
+def import_into() -> Response | tuple[str, int]:
     """Continue this plan from a file: the file's plan becomes the next version."""
-    plan, draft = load_plan(token)
+    plan, draft = load_plan()
     form = PlanFileForm()
     if request.method == "POST":
         base = posted_base_revision()
         store.check_base_revision(plan, base)
         new_draft = uploaded_draft(form)
         if new_draft is not None:
-            return save_and_show(plan, token, draft, new_draft, base, anchor="")
-    return (render_template("plans/import.html", form=form, plan=plan, token=token),
-            status_for(form))
+            return save_and_show(plan, draft, new_draft, base, anchor="")
+    return render_template("plans/import.html", form=form, plan=plan), status_for(form)
 
 
-@bp.get("/plans/<token:token>/plan.json")
-def download(token: str) -> Response:
-    _plan, draft = load_plan(token)
+@plan_page("/plan.json")
+def download() -> Response:
+    _plan, draft = load_plan()
     filename = f"recovery-plan-{date.today().isoformat()}.json"
     return Response(plan_to_json(draft), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -192,63 +317,59 @@ def download(token: str) -> Response:
 # --- Versions --------------------------------------------------------------------------------
 
 
-@bp.get("/plans/<token:token>/revisions")
-def revisions(token: str) -> str:
-    plan = find_plan(token)
+@plan_page("/revisions")
+def revisions() -> str:
+    plan = find_plan()
     rows = store.revisions(get_session(), plan=plan)
-    return render_template("plans/revisions.html", plan=plan, token=token,
-                           revisions=list(reversed(rows)))
+    return render_template("plans/revisions.html", plan=plan, revisions=list(reversed(rows)))
 
 
-@bp.get("/plans/<token:token>/compare")
-def compare(token: str) -> str:
-    plan = find_plan(token)
+@plan_page("/compare")
+def compare() -> str:
+    plan = find_plan()
     old_number, new_number = (arg_number(name) for name in ("from", "to"))
     old, new = (revision_or_404(plan, n) for n in (old_number, new_number))
     changes = diff_drafts(store.revision_draft(old), store.revision_draft(new))
-    return render_template("plans/compare.html", plan=plan, token=token, old=old, new=new,
+    return render_template("plans/compare.html", plan=plan, old=old, new=new,
                            changes=by_section(changes))
 
 
 # --- Deleting --------------------------------------------------------------------------------
 
 
-@bp.route("/plans/<token:token>/delete", methods=["GET", "POST"])
-def delete(token: str) -> Response | str:
+@plan_page("/delete", methods=("GET", "POST"))
+def delete() -> Response | str:
     # Found without reading its content: nothing in a plan may stand in the way of deleting it.
-    plan = find_plan(token)
+    plan = find_plan()
     if request.method == "GET":
-        return render_template("plans/delete.html", plan=plan, token=token)
+        return render_template("plans/delete.html", plan=plan)
     db = get_session()
-    store.delete_plan(db, token=token)
+    store.delete_plan(db, plan=plan)
     db.commit()
-    flash("Your plan and all its earlier versions have been deleted for good.", "success")
-    return redirect(url_for("questionnaire.index"))
+    flash("The plan and all its earlier versions have been deleted for good.", "success")
+    return redirect(address().after_delete_url())
 
 
 # --- Errors ----------------------------------------------------------------------------------
 
 
-@bp.errorhandler(Refused)
 def refused(error: Refused) -> tuple[str, int]:
     return render_error(error.status, error.message)
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     return render_error(413, f"That was more than {MAX_FILE_BYTES // 1024} KB, which is more "
                              "than any plan from this app holds." + NOTHING_CHANGED)
 
 
-@bp.errorhandler(store.PlanConflict)
 def conflict(error: store.PlanConflict) -> tuple[str, int]:
     """Someone saved the plan after this page was opened: keep their save, show this person
     what changed and what they had typed, so nothing is lost either way."""
     args = request.view_args or {}
     return render_template(
-        "plans/conflict.html", token=args.get("token", ""), section_id=args.get("section_id"),
+        "plans/conflict.html", section_id=args.get("section_id"),
         changes=changes_since(error.plan, error.base_revision), typed=typed_text(),
-        is_upload=request.endpoint in UPLOAD_ENDPOINTS), 409
+        is_upload=(request.endpoint or "").rsplit(".", 1)[-1] in UPLOAD_VIEWS), 409
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -272,15 +393,15 @@ def create_plan_from(answers: Answers, content: Content) -> Response:
     return redirect(url_for(".show", token=token))
 
 
-def find_plan(token: str) -> RelapsePlan:
-    plan = store.get_plan(get_session(), token=token)
+def find_plan() -> RelapsePlan:
+    plan = address().find(get_session())
     if plan is None:
         raise Refused(404, NOT_FOUND)
     return plan
 
 
-def load_plan(token: str) -> tuple[RelapsePlan, PlanDraft]:
-    plan = find_plan(token)
+def load_plan() -> tuple[RelapsePlan, PlanDraft]:
+    plan = find_plan()
     return plan, store.latest_draft(get_session(), plan=plan)
 
 
@@ -296,7 +417,7 @@ def refuse_odd_shape(problem: str | None) -> None:
         raise Refused(400, f"{problem} Please reload the page and try again." + NOTHING_CHANGED)
 
 
-def save_and_show(plan: RelapsePlan, token: str, old: PlanDraft, new: PlanDraft, base: int,
+def save_and_show(plan: RelapsePlan, old: PlanDraft, new: PlanDraft, base: int,
                   *, anchor: str) -> Response:
     """Store `new` as the next version (unless nothing changed), commit once, and go back to
     the plan (post/redirect/get, so reloading the page doesn't save twice)."""
@@ -306,8 +427,8 @@ def save_and_show(plan: RelapsePlan, token: str, old: PlanDraft, new: PlanDraft,
         db = get_session()
         row = store.save_revision(db, plan=plan, draft=new, base_revision=base)
         db.commit()
-        flash(f"Saved. This is version {row.number} of your plan.", "success")
-    return redirect(url_for(".show", token=token, _anchor=anchor or None))
+        flash(f"Saved. This is version {row.number} of the plan.", "success")
+    return redirect(url_for(".show", _anchor=anchor or None))
 
 
 def uploaded_draft(form: PlanFileForm) -> PlanDraft | None:
@@ -331,25 +452,25 @@ def status_for(form: PlanFileForm) -> int:
     return 422 if form.errors else 200
 
 
-def render_edit(plan: RelapsePlan, token: str, draft: PlanDraft, section: sections.Section,
+def render_edit(plan: RelapsePlan, draft: PlanDraft, section: sections.Section,
                 form: PlanForm, status: int = 200) -> tuple[str, int]:
     library = (sections.trigger_library(draft, current_content())
                if section.id == "triggers" else [])
-    return render_template("plans/edit.html", plan=plan, token=token, section=section,
+    return render_template("plans/edit.html", plan=plan, section=section,
                            form=form, library=library, draft=draft), status
 
 
-def plan_page(plan: RelapsePlan, token: str, draft: PlanDraft) -> dict[str, Any]:
+def plan_context(plan: RelapsePlan, draft: PlanDraft) -> dict[str, Any]:
     content = current_content()
     return {
-        "plan": plan, "token": token, "draft": draft, "sections": sections.SECTIONS,
+        "plan": plan, "draft": draft, "sections": sections.SECTIONS,
         "triggers_by_kind": triggers_by_kind(draft, content),
         "resources": content.crisis_locale(draft.crisis_locale),
         "review_on": date.fromisoformat(draft.review_date),
         "goal_label": GOAL_LABELS[draft.goal],
         "rank_labels": sections.RANK_LABELS, "action_labels": sections.ACTION_LABELS,
         "meeting_labels": sections.MEETING_LABELS,
-        "has_pdf_export": "export.plan_pdf" in current_app.view_functions,
+        "has_pdf_export": f"{request.blueprint}.plan_pdf" in current_app.view_functions,
     }
 
 
@@ -409,3 +530,6 @@ def typed_text(limit: int = 100) -> list[str]:
         if value.strip():
             typed.append(value.strip())
     return typed[:limit]
+
+
+add_plan_pages(bp, "/plans/<token:token>", lambda values: PrivateLink(values["token"]))

@@ -43,11 +43,16 @@ def prune(content: Content, candidate: Answers) -> Answers:
     return kept
 
 
+def merge(content: Content, step: Step, current: Answers, new: Answers) -> Answers:
+    """`current` with this step's answers replaced by `new`, pruned."""
+    merged = {k: v for k, v in current.items() if k not in {i.id for i in step.items}}
+    merged.update(new)
+    return prune(content, merged)
+
+
 def update(content: Content, step: Step, new: Answers) -> Answers:
     """Replace this step's answers with `new`, prune, and store in the session."""
-    merged = {k: v for k, v in answers().items() if k not in {i.id for i in step.items}}
-    merged.update(new)
-    kept = prune(content, merged)
+    kept = merge(content, step, answers(), new)
     session[SESSION_KEY] = kept
     return kept
 
@@ -84,18 +89,30 @@ def is_complete(content: Content, current: Answers) -> bool:
     return True
 
 
-def next_url(content: Content, current: Answers) -> str:
+def next_step(content: Content, current: Answers) -> Step | None:
+    """The first step that applies and isn't done yet; None when every step is."""
     for step in visible_steps(content.questionnaire, current):
         if not is_step_complete(step, current):
-            return url_for("questionnaire.step", step_id=step.id)
-    return url_for("questionnaire.result")
+            return step
+    return None
 
 
-def previous_url(content: Content, step: Step, current: Answers) -> str:
+def previous_step(content: Content, step: Step, current: Answers) -> Step:
     steps = visible_steps(content.questionnaire, current)
     ids = [s.id for s in steps]
     index = ids.index(step.id) if step.id in ids else 0
-    return url_for("questionnaire.step", step_id=steps[max(index - 1, 0)].id)
+    return steps[max(index - 1, 0)]
+
+
+def next_url(content: Content, current: Answers) -> str:
+    step = next_step(content, current)
+    if step is None:
+        return url_for("questionnaire.result")
+    return url_for("questionnaire.step", step_id=step.id)
+
+
+def previous_url(content: Content, step: Step, current: Answers) -> str:
+    return url_for("questionnaire.step", step_id=previous_step(content, step, current).id)
 
 
 def progress(content: Content, step: Step, current: Answers) -> tuple[int, int]:

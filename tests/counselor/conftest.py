@@ -116,3 +116,22 @@ def sessions_of(db: Session, user_id: int) -> list[UserSession]:
     db.expire_all()
     return list(db.exec(select(UserSession).where(col(UserSession.user_id) == user_id)
                         .order_by(col(UserSession.id))).all())
+
+
+SignIn = Callable[[Account], FlaskClient]
+
+
+@pytest.fixture
+def sign_in(app: Flask, clock: Clock) -> SignIn:
+    """A fresh browser signed in as the account (the clock is set first)."""
+    return lambda account: signed_in_client(app, account)
+
+
+@pytest.fixture
+def casey(sign_in: SignIn, counselor: Account) -> FlaskClient:
+    return sign_in(counselor)
+
+
+@pytest.fixture
+def other(make_account: Callable[..., Account]) -> Account:
+    return make_account("olu@example.org", name="Olu Other")

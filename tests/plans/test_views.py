@@ -495,6 +495,8 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
     assert "Wait 20 minutes" in text
     for section in SECTIONS:
         assert f'href="/plans/{plan}/edit/{section}"' in markup(page)
+        # "Back to my plan" and a saved edit return to /plans/<link>#<section>.
+        assert f'id="{section}"' in markup(page), section
     assert "My safety plan" not in text
     assert "Ketamine treatment aftercare" not in text
     assert 'style="' not in markup(page)  # the CSP allows no inline styles
@@ -502,14 +504,14 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
 
 def test_pdf_links_appear_only_when_the_export_exists(app: Flask, client: FlaskClient,
                                                       plan: str) -> None:
-    if "export.plan_pdf" in app.view_functions:
+    if "plans.plan_pdf" in app.view_functions:
         page = markup(client.get(f"/plans/{plan}"))
         with app.test_request_context():
             for layout in ("full", "handout", "wallet"):
                 for paper in ("a4", "letter"):
-                    link = url_for("export.plan_pdf", token=plan, layout=layout, paper=paper)
+                    link = url_for("plans.plan_pdf", token=plan, layout=layout, paper=paper)
                     assert f'href="{escape(link)}"' in page, link
-        app.view_functions.pop("export.plan_pdf")
+        app.view_functions.pop("plans.plan_pdf")
 
     page = markup(client.get(f"/plans/{plan}"))
 

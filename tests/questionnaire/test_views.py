@@ -429,6 +429,41 @@ def test_each_step_says_step_k_of_n_with_a_progress_bar(client: FlaskClient) -> 
     assert all('value="back"' in markup(v.response) for v in journey.visits[1:])
 
 
+# --- Where the focus starts ------------------------------------------------------------------
+
+
+def autofocused(response: TestResponse) -> list[str]:
+    """The start tags that carry `autofocus` (a page should have at most one)."""
+    return re.findall(r"<[^>]*\sautofocus[\s>=][^>]*>?", markup(response))
+
+
+def test_each_step_starts_with_the_focus_on_its_first_question(client: FlaskClient) -> None:
+    journey = answer_questionnaire(client, EVERY_QUESTION)
+
+    for visit in journey.visits:
+        first = visit.page.questions[0]
+        focused = [(i.get("name"), i.get("value")) for i in visit.page.inputs
+                   if "autofocus" in i]
+        assert focused == [(first, visit.page.options(first)[0])], visit.step
+
+
+def test_a_step_opened_again_focuses_the_answer_chosen_before(client: FlaskClient) -> None:
+    answer_questionnaire(client, ALCOHOL_DRINKER, stop_at="pattern")
+
+    page = Page(markup(client.get("/screening/substance")))
+    focused = [(i.get("name"), i.get("value")) for i in page.inputs if "autofocus" in i]
+    assert focused == [("substance", "alcohol")]
+
+
+def test_a_step_with_errors_focuses_the_error_summary(client: FlaskClient) -> None:
+    answer_questionnaire(client, LOW_RISK_KETAMINE, stop_at="substance")
+
+    response = client.post("/screening/substance", data={"nav": "next"})
+    assert response.status_code == 422
+    [tag] = autofocused(response)
+    assert 'id="error-summary"' in tag and 'tabindex="-1"' in tag and 'role="alert"' in tag
+
+
 # --- Going back and changing answers ---------------------------------------------------------
 
 
@@ -645,6 +680,9 @@ def test_result_shows_the_crisis_section_before_severity_and_paths(
     assert crisis < severity < paths
     crisis_section = page[crisis:severity]
     assert 'href="tel:988"' in crisis_section and 'href="tel:911"' in crisis_section
+    # The section's heading is the h1, so the crisis lines under it are h2s, not h3s.
+    assert '<h2 class="resource-name">' in crisis_section
+    assert "<h3" not in crisis_section
     assert "If things get worse" not in page
     assert "Dual-diagnosis (integrated) treatment" in page
 

@@ -1,0 +1,236 @@
+"""What every browser journey checks on every page: axe-core's WCAG 2.1 A/AA rules at phone and
+desktop widths, a few structural rules axe leaves out, screenshots for people to look at, and no
+request leaving the machine.
+
+A journey calls `journey.visit("step-name")` once per page it reaches; everything else is here.
+"""
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, Request, Route, ViewportSize
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Git-ignored (see .gitignore); emptied at the start of each test session.
+SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
+
+PHONE: ViewportSize = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+
+# Playwright adds --no-sandbox itself unless chromium_sandbox=True (needed as root here) and
+# already passes --disable-background-networking, --disable-component-update and
+# --disable-dev-shm-usage; naming them keeps them if a future driver drops one. Without the
+# networking flags Chromium tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+_axe = Axe()
+
+
+def chromium_path() -> str:
+    """Debian's chromium; Playwright never downloads a browser of its own here."""
+    return shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# --- No request leaves the machine -------------------------------------------------------------
+
+
+@dataclass
+class NetworkGuard:
+    """Aborts every request that is not to 127.0.0.1 and remembers it, so a test fails if the
+    app ever asks the browser for anything from elsewhere (a font, a script, an image).
+
+    A journey that is meant to send the person elsewhere (a quick exit to a neutral site) calls
+    `expect_offsite(prefix)`: that request is still aborted, but counts as expected.
+    """
+
+    offsite: list[str] = field(default_factory=list)
+    expected_prefixes: list[str] = field(default_factory=list)
+
+    def handle(self, route: Route, request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1":
+            route.continue_()
+            return
+        self.offsite.append(request.url)
+        route.abort("blockedbyclient")
+
+    def expect_offsite(self, url_prefix: str) -> None:
+        self.expected_prefixes.append(url_prefix)
+
+    def attempted(self, url_prefix: str) -> bool:
+        return any(url.startswith(url_prefix) for url in self.offsite)
+
+    def unexpected(self) -> list[str]:
+        return [url for url in self.offsite
+                if not any(url.startswith(p) for p in self.expected_prefixes)]
+
+
+# --- Checks on one page ------------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[str]:
+    """WCAG 2.1 A/AA violations, one readable line per rule: id, impact, help and targets."""
+    results = _axe.run(page, options=AXE_OPTIONS)
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}; "
+                     f"at {', '.join(targets[:5])}{' ...' if len(targets) > 5 else ''}")
+    return lines
+
+
+# Rules axe-core's WCAG tags don't cover (heading order is a "best practice" there), or cover
+# only in part: every control named, one h1 and no skipped heading levels, an error summary
+# that is announced and whose links all reach a field, unique ids, an address whose #fragment
+# exists on the page, and pictures of data that have words.
+STRUCTURE_JS = """
+() => {
+  const problems = [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.name ? '[name=' + el.name + ']' : '');
+  const textOf = (ids) => ids.split(/\\s+/).map((id) => {
+      const el = document.getElementById(id); return el ? el.textContent.trim() : ''; }).join(' ');
+  const named = (el) => (el.labels && [...el.labels].some((l) => l.textContent.trim()))
+      || (el.getAttribute('aria-label') || '').trim()
+      || textOf(el.getAttribute('aria-labelledby') || '').trim();
+
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+    if (!named(el)) problems.push('control without a label: ' + describe(el));
+  }
+  for (const el of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const group = document.querySelectorAll('input[name="' + CSS.escape(el.name) + '"]');
+    const fieldset = el.closest('fieldset');
+    if (group.length > 1 && !(fieldset && fieldset.querySelector('legend')
+        && fieldset.querySelector('legend').textContent.trim())) {
+      problems.push('choice group without a fieldset and legend: ' + describe(el));
+    }
+  }
+
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+      .filter((h) => !h.closest('[hidden], template'));
+  const h1s = headings.filter((h) => h.tagName === 'H1');
+  if (h1s.length !== 1) problems.push('expected one h1, found ' + h1s.length);
+  if (headings.length && headings[0].tagName !== 'H1') {
+    problems.push('the first heading is ' + headings[0].tagName + ', not h1: '
+        + headings[0].textContent.trim());
+  }
+  let previous = 0;
+  for (const h of headings) {
+    const level = Number(h.tagName[1]);
+    if (previous && level > previous + 1) {
+      problems.push('heading level skipped: h' + previous + ' then h' + level + ' "'
+          + h.textContent.trim().replace(/\\s+/g, ' ') + '"');
+    }
+    previous = level;
+  }
+
+  const summaries = document.querySelectorAll('.error-summary');
+  const invalid = document.querySelectorAll('[aria-invalid=true]');
+  if (invalid.length && !summaries.length) {
+    problems.push('fields marked invalid but no error summary: ' + describe(invalid[0]));
+  }
+  for (const summary of summaries) {
+    const live = summary.getAttribute('role') === 'alert' || summary.getAttribute('aria-live');
+    if (!live) problems.push('error summary is not announced (role=alert or aria-live)');
+    for (const link of summary.querySelectorAll('a')) {
+      const href = link.getAttribute('href') || '';
+      const target = href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
+      const control = target && (target.matches('input, select, textarea')
+          ? target : target.querySelector('input, select, textarea'));
+      if (!control) problems.push('error summary link reaches no field: ' + href);
+    }
+  }
+
+  const ids = new Set();
+  for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
+    if (ids.has(el.id)) problems.push('duplicate id: ' + el.id);
+    ids.add(el.id);
+  }
+  const fragment = decodeURIComponent(location.hash.slice(1));
+  if (fragment && !document.getElementById(fragment)) {
+    problems.push('the address ends in #' + fragment + ' but nothing on the page has that id');
+  }
+
+  for (const svg of document.querySelectorAll('svg')) {
+    if (svg.getAttribute('aria-hidden') === 'true') continue;
+    const name = (svg.getAttribute('aria-label') || '').trim()
+        || textOf(svg.getAttribute('aria-labelledby') || '').trim();
+    if (svg.getAttribute('role') !== 'img' || !name) {
+      problems.push('chart without role=img and a text alternative: ' + describe(svg));
+    }
+  }
+  return problems;
+}
+"""
+
+
+def structure_problems(page: Page) -> list[str]:
+    problems: list[str] = page.evaluate(STRUCTURE_JS)
+    return problems
+
+
+def screenshot_name(journey: str, index: int, step: str, width: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+    return f"{journey}-{index:02d}-{slug}-{width}.png"
+
+
+# --- A journey ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Journey:
+    """One person's way through the app. `visit` checks the page the browser shows now."""
+
+    page: Page
+    name: str
+    visited: list[str] = field(default_factory=list)
+
+    def visit(self, step: str) -> None:
+        """Check the current page at both widths and keep a screenshot of each.
+
+        Fails with every problem found, naming the journey, the step and the width. Ends at the
+        phone width, where journeys run (most people come on phones).
+        """
+        self.page.wait_for_load_state("load")
+        self.visited.append(step)
+        problems = [f"structure: {p}" for p in structure_problems(self.page)]
+        for width_name, viewport in WIDTHS:
+            self.page.set_viewport_size(viewport)
+            self.page.screenshot(
+                path=SCREENSHOT_DIR / screenshot_name(self.name, len(self.visited), step,
+                                                      width_name),
+                full_page=True)
+            problems += [f"axe at {viewport['width']} px: {line}"
+                         for line in axe_violations(self.page)]
+        self.page.set_viewport_size(PHONE)
+        assert not problems, (
+            f"{self.name} / {step} ({self.page.url}) has accessibility problems:\n  "
+            + "\n  ".join(problems))
+
+
+def visible_text(page: Page) -> str:
+    """The page's text as a person reads it, whitespace collapsed."""
+    text: str = page.locator("body").inner_text()
+    return re.sub(r"\s+", " ", text)
+
+
+def first_heading(page: Page) -> str:
+    text: str = page.locator("h1").first.inner_text()
+    return text.strip()

@@ -1,0 +1,154 @@
+"""A counselor signs in, adds a client and opens them; an idle or over-long session ends."""
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, col, select
+
+from recovery.models import UserSession
+from tests.browser.flows import (
+    add_client,
+    answer_questionnaire,
+    download_pdf,
+    low_risk_answers,
+    pdf_text,
+    sign_in,
+    wait_for_page_focus,
+)
+from tests.browser.harness import Journey
+from tests.browser.server import IDLE_MINUTES, SESSION_HOURS, LiveServer
+
+
+def test_sign_in_add_a_client_and_open_them(page: Page, live_server: LiveServer,
+                                            journey: Callable[[str], Journey]) -> None:
+    trip = journey("counselor")
+    page.goto("/counselor/")
+    expect(page).to_have_url(re.compile(r"/counselor/login"))
+    trip.visit("login")
+
+    page.get_by_role("button", name="Sign in").click()
+    assert wait_for_page_focus(page)["id"] == "error-summary"
+    trip.visit("login-errors")
+
+    sign_in(page, live_server.admin)
+    expect(page.locator("h1")).to_have_text(f"Hello, {live_server.admin.name}")
+    trip.visit("dashboard")
+
+    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
+        "link", name="My clients").click()
+    trip.visit("clients-empty")
+
+    page.get_by_role("link", name="Add your first client").click()
+    code = add_client(page, "Jo Example", trip)
+    trip.visit("client")
+
+    page.get_by_role("link", name="Back to my clients").click()
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("dl.facts")).to_contain_text("Jo Example")
+
+    page.get_by_role("link", name="Users").click()
+    trip.visit("users")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("table")).to_contain_text(f"code {code}")
+    trip.visit("audit")
+
+
+def test_screening_with_a_client_to_plan_pdf_and_history(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey],
+        tmp_path: Path) -> None:
+    trip = journey("counselor-screening")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.goto("/counselor/clients/new")
+    code = add_client(page, "Sam Example")
+
+    page.get_by_role("button", name="Start a screening with this client").click()
+    answer_questionnaire(page, low_risk_answers(c_craving="yes", c_tolerance="yes"), trip,
+                         until="/screenings/new/finish")
+    expect(page.locator("h1")).to_have_text(f"Review and save: client {code}")
+    trip.visit("review")
+    page.get_by_label("Notes (optional)").fill("Agreed to try the urge plan this week.")
+    page.get_by_role("button", name="Save the screening").click()
+    expect(page.locator(".notices")).to_contain_text("The screening is saved.")
+    trip.visit("screening")
+
+    page.get_by_label("Path you recommend").select_option("peer_support")
+    page.get_by_label("Why you chose it").fill("Already knows a SMART Recovery group nearby.")
+    page.get_by_role("button", name="Save the choice of path").click()
+    expect(page.locator("#choice-title + p + p")).to_contain_text("Peer support groups")
+    trip.visit("screening-with-choice")
+
+    page.get_by_role("button", name="Make a plan from this screening").click()
+    expect(page).to_have_url(re.compile(r"/counselor/clients/\d+/plans/\d+$"))
+    expect(page.locator(".saved-box")).to_contain_text(f"Plan for client {code}")
+    trip.visit("client-plan")
+    assert "My relapse-prevention plan" in pdf_text(
+        download_pdf(page, "The full plan", 0, tmp_path))
+    handout = pdf_text(download_pdf(page, "A one-page handout", 0, tmp_path))
+    assert "My recovery plan" in handout and "ketamine" not in handout.lower()
+
+    page.get_by_role("link", name=f"Back to client {code}").click()
+    trip.visit("client-with-history")
+    page.get_by_role("link", name="see the whole history and chart").click()
+    chart = page.locator("figure.history-chart svg")
+    expect(chart).to_have_attribute("role", "img")
+    expect(page.locator("#chart-desc")).to_contain_text("1 screening from")
+    trip.visit("history")
+
+    page.get_by_role("link", name="Meeting handouts").click()
+    trip.visit("handouts")
+    page.get_by_label(re.compile(f"^Client {code}: plan started")).check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the handouts as one PDF").click()
+    bundle = tmp_path / "bundle.pdf"
+    info.value.save_as(bundle)
+    assert "My recovery plan" in pdf_text(bundle)
+
+
+@pytest.mark.parametrize(("reason", "time_passed", "message"), [
+    ("idle", {"last_seen_at": timedelta(minutes=IDLE_MINUTES + 1)},
+     f"after {IDLE_MINUTES} minutes without activity"),
+    ("expired", {"created_at": timedelta(hours=SESSION_HOURS, minutes=1),
+                 "last_seen_at": timedelta(minutes=1)},
+     f"signed in for {SESSION_HOURS} hours"),
+])
+def test_session_timeout_signs_out_and_returns_after_sign_in(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey], reason: str,
+        time_passed: dict[str, timedelta], message: str) -> None:
+    trip = journey(f"timeout-{reason}")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.get_by_role("link", name="Audit log").first.click()
+    audit_url = page.url
+
+    move_session_back(live_server, time_passed)
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/counselor/login\?next="))
+    expect(page.locator(".notices")).to_contain_text(message)
+    trip.visit("signed-out")
+
+    sign_in(page, live_server.admin)
+    assert page.url == audit_url
+    expect(page.locator("table")).to_contain_text(reason)
+
+
+def move_session_back(live_server: LiveServer, time_passed: dict[str, timedelta]) -> None:
+    """Let time pass for the signed-in session by moving its timestamps into the past, in the
+    server's own database: the server then applies its real limits to it."""
+    engine = live_server.engine()
+    try:
+        with Session(engine) as db:
+            # The newest sign-in is this test's; earlier tests' sessions are left alone.
+            login = db.exec(select(UserSession).where(col(UserSession.ended_at).is_(None))
+                            .order_by(col(UserSession.id).desc())).first()
+            assert login is not None, "no open counselor session"
+            for column, delta in time_passed.items():
+                setattr(login, column, getattr(login, column) - delta)
+            db.add(login)
+            db.commit()
+    finally:
+        engine.dispose()

@@ -1,0 +1,149 @@
+"""Encryption at rest of notes and plan text: off by default, on with ENCRYPTION_KEYS, readable
+through the app, ciphertext in the database, and keys that rotate with `reseal`."""
+
+import dataclasses
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
+from sqlalchemy import text
+
+from recovery import sealed
+from recovery.counselor import clients, screenings, users
+from recovery.db import get_session
+from recovery.models import ClientScreening
+from recovery.planning.build import build_draft
+from recovery.plans import store
+from recovery.seeds import current_content
+
+KEY_A, KEY_B = sealed.new_key(), sealed.new_key()
+NOTE = "Mentioned her brother Sam at 555-0101"
+ANSWERS: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
+NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def write_rows(app: Flask) -> tuple[int, int]:
+    """A screening with notes and reason, and a plan; returns their ids."""
+    with app.app_context():
+        db = get_session()
+        user = users.create_user(db, email="casey@example.org", display_name="Casey",
+                                 role="counselor", password="a long enough passphrase", now=NOW)
+        client = clients.create_client(db, owner=user, name="", consent_note="", now=NOW)
+        row = screenings.add_screening(db, client=client, counselor=user, answers=ANSWERS,
+                                       result={"severity": {"is_applicable": False, "max": 10},
+                                               "scores": [], "flags": [], "is_at_risk": False},
+                                       content_version="test", notes=NOTE, now=NOW)
+        row.override_reason = "Works nights, sister " + NOTE
+        draft = build_draft(ANSWERS, current_content(), today=NOW.date(), locale="US")
+        draft = dataclasses.replace(draft, display_name="Sam")
+        plan = store.create_client_plan(db, draft=draft, client_id=client.id or 0)
+        db.commit()
+        assert row.id is not None and plan.id is not None
+        return row.id, plan.id
+
+
+def raw(app: Flask, sql: str) -> list[str]:
+    with app.app_context():
+        return [str(value) for (value,) in get_session().execute(text(sql)).all()]
+
+
+def read_back(app: Flask, screening_id: int, plan_id: int) -> tuple[str, str, str]:
+    with app.app_context():
+        db = get_session()
+        row = db.get(ClientScreening, screening_id)
+        assert row is not None
+        plan = store.client_plans(db, client_id=row.client_id)[0]
+        return row.notes, row.override_reason, store.latest_draft(db, plan=plan).display_name
+
+
+def test_without_keys_text_is_stored_as_it_is(app: Flask) -> None:
+    screening_id, plan_id = write_rows(app)
+    assert raw(app, "SELECT notes FROM client_screening") == [NOTE]
+    assert "Sam" in raw(app, "SELECT draft FROM plan_revision")[0]
+    assert read_back(app, screening_id, plan_id)[0] == NOTE
+
+
+def test_with_a_key_the_database_holds_only_ciphertext(make_app: Callable[..., Flask],
+                                                       app: Flask) -> None:
+    keyed = make_app(ENCRYPTION_KEYS=[KEY_A])
+    screening_id, plan_id = write_rows(keyed)
+    every_value = " ".join(
+        raw(keyed, "SELECT notes FROM client_screening")
+        + raw(keyed, "SELECT override_reason FROM client_screening")
+        + raw(keyed, "SELECT draft FROM plan_revision"))
+    assert "Sam" not in every_value and "555-0101" not in every_value
+    assert raw(keyed, "SELECT notes FROM client_screening")[0].startswith("sealed:v1:")
+    assert read_back(keyed, screening_id, plan_id) == (NOTE, "Works nights, sister " + NOTE,
+                                                       "Sam")
+    # Without the key the app can't read it, and says why instead of showing ciphertext.
+    with pytest.raises(sealed.SealedDataError, match="ENCRYPTION_KEYS is empty"):
+        read_back(app, screening_id, plan_id)
+
+
+def test_rotating_to_a_new_key(make_app: Callable[..., Flask], app: Flask) -> None:
+    screening_id, plan_id = write_rows(make_app(ENCRYPTION_KEYS=[KEY_A]))
+    both = make_app(ENCRYPTION_KEYS=[KEY_B, KEY_A])
+    assert read_back(both, screening_id, plan_id)[0] == NOTE  # old rows still open
+
+    result = both.test_cli_runner().invoke(args=["reseal"])
+    assert result.exit_code == 0, result.output
+    assert "client_screening.notes: 1 rows sealed with the first key" in result.output
+    assert "plan_revision.draft: 1 rows sealed with the first key" in result.output
+
+    only_new = make_app(ENCRYPTION_KEYS=[KEY_B])
+    assert read_back(only_new, screening_id, plan_id) == (NOTE, "Works nights, sister " + NOTE,
+                                                          "Sam")
+    stored = raw(only_new, "SELECT notes FROM client_screening")[0]
+    assert Fernet(KEY_B.encode()).decrypt(stored.removeprefix("sealed:v1:").encode()) \
+        == NOTE.encode()
+    with pytest.raises(sealed.SealedDataError, match="none of the keys"):
+        read_back(make_app(ENCRYPTION_KEYS=[KEY_A]), screening_id, plan_id)
+
+
+def test_switching_encryption_on_later_seals_the_old_rows(make_app: Callable[..., Flask],
+                                                          app: Flask) -> None:
+    screening_id, plan_id = write_rows(app)
+    keyed = make_app(ENCRYPTION_KEYS=[KEY_A])
+    assert read_back(keyed, screening_id, plan_id)[0] == NOTE  # plain rows still read
+    assert keyed.test_cli_runner().invoke(args=["reseal"]).exit_code == 0
+    assert raw(keyed, "SELECT notes FROM client_screening")[0].startswith("sealed:v1:")
+    assert "Sam" not in raw(keyed, "SELECT draft FROM plan_revision")[0]
+    assert read_back(keyed, screening_id, plan_id)[2] == "Sam"
+
+
+def test_reseal_without_a_key_is_refused(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["reseal"])
+    assert result.exit_code == 1 and "ENCRYPTION_KEYS is empty" in result.output
+
+
+def test_new_encryption_key_prints_a_usable_key(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["new-encryption-key"])
+    assert result.exit_code == 0
+    assert sealed.key_problem([result.output.strip()]) is None
+
+
+@pytest.mark.parametrize("keys, message", [
+    ("one-string", "must be a list"),
+    (["not a key"], "ENCRYPTION_KEYS[0] is not a valid key"),
+    ([KEY_A, "x" * 44], "ENCRYPTION_KEYS[1] is not a valid key"),
+])
+def test_the_app_refuses_to_start_with_bad_keys(make_app: Callable[..., Flask], keys: object,
+                                                message: str) -> None:
+    with pytest.raises(RuntimeError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        make_app(ENCRYPTION_KEYS=keys)
+
+
+def test_every_sealed_column_is_resealed() -> None:
+    from sqlmodel import SQLModel
+
+    from recovery.encryption import SEALED_COLUMNS
+    found = {(table.name, column.name)
+             for table in SQLModel.metadata.tables.values() for column in table.columns
+             if isinstance(column.type, sealed.SealedText | sealed.SealedJSON)}
+    assert found == {(model.__tablename__, name) for model, name in SEALED_COLUMNS}
