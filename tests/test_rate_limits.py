@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 REDIS_URL = os.environ.get("RECOVERY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 # A malformed link: the limit is checked (and counted) before the view answers 404, so these
 # requests cost no database work and no PDF rendering.
-PDF_URL = "/plans/not-a-link/pdf/full"
+PDF_URL = "/plans/" + "A" * 43 + "/pdf/full"  # well formed, unknown: a 404 from the view
 
 
 def assert_too_many(response: TestResponse) -> None:
