@@ -3,6 +3,8 @@
 from flask import Blueprint, current_app, redirect, render_template, session
 from werkzeug.wrappers import Response
 
+from recovery.counselor import auth
+from recovery.db import get_session
 from recovery.security import csrf
 
 bp = Blueprint("site", __name__)
@@ -25,6 +27,11 @@ def privacy() -> str:
 @csrf.exempt
 def quick_exit() -> Response:
     """Forget everything this browser holds for the site and go somewhere neutral."""
+    if session.get(auth.SESSION_KEY):
+        # A counselor's sign-in ends on the server too, not only in this browser.
+        db = get_session()
+        auth.sign_out(db)
+        db.commit()
     session.clear()
     response = redirect(current_app.config["QUICK_EXIT_URL"], code=303)
     # Also asks the browser to drop cached pages and any other storage for this site.

@@ -144,3 +144,13 @@ def test_every_counselor_response_is_not_stored(app: Flask, counselor: Account) 
     client = signed_in_client(app, counselor)
     for url in ["/counselor/", "/counselor/login"]:
         assert client.get(url).headers["Cache-Control"] == "no-store"
+
+
+def test_quick_exit_signs_a_counselor_out_on_the_server(app: Flask, counselor: Account,
+                                                        clock: Clock, db_session: Session) -> None:
+    browser = signed_in_client(app, counselor)
+    response = browser.get("/exit")
+    assert response.status_code == 303
+    [login] = sessions_of(db_session, counselor.id)
+    assert login.ended_at is not None and login.end_reason == "logout"
+    assert browser.get("/counselor/clients").status_code == 302
