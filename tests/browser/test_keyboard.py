@@ -29,7 +29,12 @@ def test_the_questionnaire_by_keyboard_alone(page: Page,
     page.goto("/")
     trip.visit("landing")
 
-    # The skip link comes first and shows itself when focused; it leads into the main content.
+    # Quick exit comes first, then the skip link, which shows itself when focused and leads
+    # into the main content.
+    page.keyboard.press("Tab")
+    quick_exit = focused(page)
+    assert quick_exit["text"].startswith("Quick exit")
+    assert_visible_focus(quick_exit)
     page.keyboard.press("Tab")
     skip = focused(page)
     assert skip["text"] == "Skip to main content"
