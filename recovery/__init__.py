@@ -8,7 +8,19 @@ from typing import Any
 
 from flask import Flask
 
-from recovery import cli, config, db, encryption, errors, health, logs, security, seeds, site
+from recovery import (
+    cli,
+    config,
+    db,
+    encryption,
+    errors,
+    health,
+    logs,
+    security,
+    seeds,
+    site,
+    widgets,
+)
 from recovery.counselor import commands as counselor_commands
 from recovery.counselor import handouts, screening_views
 from recovery.counselor import plans as client_plans
@@ -35,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     security.limit_blueprints(submissions=plans_views.bp)
     errors.init_app(app)
+    widgets.init_app(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)

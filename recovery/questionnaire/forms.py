@@ -39,12 +39,13 @@ class SingleChoiceField(RadioField):
 
 
 class ItemRule:
-    """Validates one field against its content item, given the answers from earlier steps."""
+    """Validates one field against its content item, given the answers from earlier steps (read
+    from the form, so one form class can serve everyone who sees the same questions)."""
 
-    def __init__(self, item: Item, earlier: Mapping[str, str | list[str]]) -> None:
-        self.item, self.earlier = item, earlier
+    def __init__(self, item: Item) -> None:
+        self.item = item
 
-    def __call__(self, form: FlaskForm, field: Field) -> None:
+    def __call__(self, form: "StepForm", field: Field) -> None:
         value = field.data
         if field.process_errors:
             raise StopValidation(str(field.process_errors[0]))
@@ -52,39 +53,67 @@ class ItemRule:
             if self.item.is_required:
                 raise StopValidation(REQUIRED_MESSAGES.get(self.item.kind, REQUIRED_MESSAGE))
             return
-        message = check_item(self.item, value, self.earlier)
+        message = check_item(self.item, value, form._earlier)
         if message:
             # The only way to get here is a tampered form, so plain words are enough.
             raise ValidationError("That answer isn't one of the options. Please choose again.")
 
 
 class StepForm(FlaskForm):
-    """Base class; `build_step_form` adds one field per visible question."""
+    """Base class; `_step_form_class` adds one field per visible question."""
 
     item_ids: list[str]
+    _earlier: Mapping[str, str | list[str]]  # the answers ItemRule checks against
+
+
+# Form classes by (step, the visible questions and options, subject). Making a class with
+# type() and letting WTForms collect its fields cost about a third of a step page; the content
+# is immutable, so the same questions always make the same class. Keys come from the content
+# only (ids and the subject's wording), so there are few of them; the cap is a safety net.
+_FormShape = tuple[tuple[str, tuple[str, ...]], ...]
+_FORM_CLASSES: dict[tuple[int, _FormShape, str], tuple[Step, type[StepForm]]] = {}
+_MAX_FORM_CLASSES = 1024
+
+
+def _step_form_class(step: Step, items: list[Item], answers: Mapping[str, str | list[str]],
+                     subject: str) -> type[StepForm]:
+    options = {item.id: visible_options(item, answers) for item in items}
+    shape = tuple((item.id, tuple(o.id for o in options[item.id])) for item in items)
+    key = (id(step), shape, subject)
+    cached = _FORM_CLASSES.get(key)
+    # The step is kept alongside, so a reused id() of a dropped step (another app's content)
+    # can't match.
+    if cached is not None and cached[0] is step:
+        return cached[1]
+    fields: dict[str, Any] = {}
+    for item in items:
+        choices = [SelectChoice(o.id, o.label) for o in options[item.id]]
+        kwargs: dict[str, Any] = {
+            "label": fill(item.text, subject),
+            "description": fill(item.hint, subject),
+            "choices": choices,
+            "validators": [ItemRule(item)],
+            "validate_choice": False,  # ItemRule gives a kinder message for the same check
+        }
+        fields[item.id] = (CheckboxesField if item.is_multiple else SingleChoiceField)(**kwargs)
+    fields["item_ids"] = [item.id for item in items]
+    form_class = type(f"{step.id.title()}Form", (StepForm,), fields)
+    if len(_FORM_CLASSES) >= _MAX_FORM_CLASSES:
+        _FORM_CLASSES.clear()
+    _FORM_CLASSES[key] = (step, form_class)
+    return form_class
 
 
 def build_step_form(step: Step, answers: Mapping[str, str | list[str]], subject: str,
                     formdata: Any = None) -> StepForm:
     """A form for the questions of `step` that apply, pre-filled with earlier answers."""
-    fields: dict[str, Field] = {}
     items = visible_items(step, answers)
-    for item in items:
-        choices = [SelectChoice(o.id, o.label) for o in visible_options(item, answers)]
-        kwargs: dict[str, Any] = {
-            "label": fill(item.text, subject),
-            "description": fill(item.hint, subject),
-            "choices": choices,
-            "validators": [ItemRule(item, answers)],
-            "validate_choice": False,  # ItemRule gives a kinder message for the same check
-        }
-        fields[item.id] = (CheckboxesField if item.is_multiple else SingleChoiceField)(**kwargs)
-    form_class = type(f"{step.id.title()}Form", (StepForm,), fields)
+    form_class = _step_form_class(step, items, answers, subject)
     # Pre-fill from earlier answers only when showing the form: on a post, a missing field must
     # count as missing, not quietly fall back to the old answer.
     data = {} if formdata else {item.id: answers[item.id] for item in items if item.id in answers}
     form = form_class(formdata=formdata, data=data)
-    form.item_ids = [item.id for item in items]
+    form._earlier = answers
     return form
 
 

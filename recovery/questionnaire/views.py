@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from recovery.db import get_session
 from recovery.questionnaire import journey, store
 from recovery.questionnaire.forms import answers_from, build_step_form
+from recovery.screening.answers import AnswerError
 from recovery.security import public_submission_limit
 from recovery.seeds import EXTENSION_KEY, current_content
 
@@ -108,9 +109,11 @@ def result() -> Response | str:
 def save() -> Response:
     content = current_content()
     answers = journey.answers()
-    if not journey.is_complete(content, answers):
+    try:
+        # Scoring checks the whole answer set (as is_complete would) without a second pass.
+        result = journey.screen_answers(content, answers)
+    except AnswerError:  # not finished, or no longer valid
         abort(409)
-    result = journey.screen_answers(content, answers)
     db = get_session()
     token = store.save_assessment(db, answers=answers, result=result,
                                   content_version=content.version,

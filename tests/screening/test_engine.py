@@ -811,3 +811,23 @@ def test_result_keeps_only_the_cleaned_answers(content: Content) -> None:
 )
 def test_crisis_locale(content: Content, locale: str | None, expected: str) -> None:
     assert screen(base_answers(), content, locale=locale).crisis_locale == expected
+
+
+@pytest.mark.parametrize("answers", [
+    base_answers(),
+    alcohol_answers(**yes_to(8)),
+    {**safety(s_wish_dead="yes", s_now="yes"), **yes_to(11), "substance": "opioids",
+     "depressant_daily": "no"},
+])
+def test_to_dict_is_what_asdict_made(content: Content, answers: dict[str, Any]) -> None:
+    """to_dict skips dataclasses.asdict for speed; the stored dict must not change."""
+    from dataclasses import asdict
+
+    result = screen(answers, content)
+    expected = asdict(result)
+    del expected["answers"]
+    data = result.to_dict()
+    assert {k: v for k, v in data.items() if k not in ("is_at_risk", "notice")} == expected
+    assert list(data)[:len(expected)] == list(expected)
+    assert json.dumps(data) == json.dumps({**expected, "is_at_risk": result.is_at_risk,
+                                           "notice": data["notice"]})
