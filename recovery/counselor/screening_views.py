@@ -36,7 +36,6 @@ bp = Blueprint("screenings", __name__, url_prefix="/counselor/clients/<int:clien
 bp.before_request(auth.guard_blueprint(frozenset()))
 bp.context_processor(lambda: {"counselor_user": current_user})
 
-IN_PROGRESS = screenings.IN_PROGRESS_KEY
 RECENT = 5
 
 
@@ -123,7 +122,7 @@ def finish(client_id: int) -> ResponseReturnValue:
     audit.record(db, user=me(), action="create", object_type="screening", object_id=row.id or "",
                  detail=f"client {client.id}")
     db.commit()
-    session.pop(IN_PROGRESS, None)
+    session.pop(screenings.IN_PROGRESS_KEY, None)
     flash("The screening is saved.", "success")
     return redirect(url_for(".show", client_id=client.id, screening_id=row.id), code=303)
 
@@ -131,7 +130,7 @@ def finish(client_id: int) -> ResponseReturnValue:
 @bp.post("/screenings/new/discard")
 def discard(client_id: int) -> Response:
     client = visible_client(client_id)
-    session.pop(IN_PROGRESS, None)
+    session.pop(screenings.IN_PROGRESS_KEY, None)
     flash("The answers in progress were discarded. Nothing was saved.", "info")
     return redirect(url_for("counselor.client_page", client_id=client.id), code=303)
 
@@ -283,14 +282,14 @@ def audit_screening(action: str, screening: ClientScreening, detail: str = "") -
 def answers_in_progress(client: Client) -> Answers | None:
     """The answers recorded so far for this client in this browser, or None if no screening
     of this client is under way here."""
-    stored = session.get(IN_PROGRESS)
+    stored = session.get(screenings.IN_PROGRESS_KEY)
     if stored is not None and screenings.is_under_way(stored, client_id=client.id):
         return dict(stored["answers"])
     return None
 
 
 def keep_answers(client: Client, answers: Answers) -> None:
-    session[IN_PROGRESS] = {"client_id": client.id, "answers": answers}
+    session[screenings.IN_PROGRESS_KEY] = {"client_id": client.id, "answers": answers}
 
 
 def not_in_progress(client: Client) -> Response:

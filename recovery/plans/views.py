@@ -149,15 +149,14 @@ def plan_page(rule: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View]
     return declare
 
 
-def plan_page_names() -> frozenset[str]:
-    return frozenset(page.view.__name__ for page in PLAN_PAGES)
-
-
 def add_plan_pages(target: Blueprint, prefix: str,
                    make_address: Callable[[dict[str, Any]], PlanAddress]) -> None:
     """Serve every plan page on `target` under `prefix` (a rule naming one plan), with the body
     limits, CSRF check and error pages the pages rely on. `make_address` turns the prefix's URL
     values into the request's `PlanAddress`."""
+
+    keys = address_keys(prefix)
+    page_endpoints: set[str] = set()
 
     @target.record
     def add_rules(state: BlueprintSetupState) -> None:
@@ -165,14 +164,12 @@ def add_plan_pages(target: Blueprint, prefix: str,
         for page in PLAN_PAGES:
             state.add_url_rule(prefix + page.rule, page.view.__name__, page.view,
                                methods=list(page.methods))
+            page_endpoints.add(f"{state.name}.{page.view.__name__}")
 
     @target.url_value_preprocessor
     def take_address(endpoint: str | None, values: dict[str, Any] | None) -> None:
-        if endpoint is None or values is None:
-            return
-        if endpoint.rsplit(".", 1)[-1] in plan_page_names():
-            named = {key: values.pop(key) for key in address_keys(prefix) if key in values}
-            g.plan_address = make_address(named)
+        if endpoint in page_endpoints and values is not None:
+            g.plan_address = make_address({key: values.pop(key) for key in keys if key in values})
 
     @target.url_defaults
     def put_address_back(endpoint: str, values: dict[str, Any]) -> None:

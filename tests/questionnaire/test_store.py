@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from recovery import db
@@ -23,20 +23,6 @@ RESULT = {"score": 7, "level": "moderate", "reasons": ["cravings >= 3"]}
 def session(app: Flask) -> Iterator[Session]:
     with Session(db.get_engine(app)) as session:
         yield session
-
-
-@pytest.fixture
-def statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine runs during the test."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    engine = db.get_engine(app)
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def save(session: Session, **overrides: Any) -> str:
