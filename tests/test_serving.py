@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +33,17 @@ def status_of(url: str) -> int:
         return int(error.code)
 
 
-@pytest.fixture
-def gunicorn_log(database_url: str, tmp_path: Path) -> Path:
-    """Run gunicorn as ./scripts/serve does, make a few requests, stop it; its log file."""
+@contextmanager
+def gunicorn(database_url: str, log: Path, *args: str) -> Iterator[str]:
+    """Run gunicorn as ./scripts/serve does (extra command-line `args` override the config
+    file); yield its base URL once /healthz answers 200; stop it at the end."""
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     env = {**os.environ, "RECOVERY_BIND": f"127.0.0.1:{port}", "RECOVERY_WORKERS": "1",
            "RECOVERY_DATABASE_URL": database_url, "RECOVERY_SECRET_KEY": "k" * 32}
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recovery:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args,
+             "recovery:create_app()"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -49,12 +52,20 @@ def gunicorn_log(database_url: str, tmp_path: Path) -> Path:
                 assert time.monotonic() < deadline, log.read_text()
                 assert server.poll() is None, log.read_text()
                 time.sleep(0.2)
-            assert status_of(f"{base}/r/{LINK}") == 404
-            assert status_of(f"{base}/counselor/clients?q=Quentin") == 200  # the sign-in page
-            assert status_of(f"{base}/privacy") == 200
+            yield base
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+
+
+@pytest.fixture
+def gunicorn_log(database_url: str, tmp_path: Path) -> Path:
+    """Make a few requests to gunicorn; its log file."""
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(database_url, log) as base:
+        assert status_of(f"{base}/r/{LINK}") == 404
+        assert status_of(f"{base}/counselor/clients?q=Quentin") == 200  # the sign-in page
+        assert status_of(f"{base}/privacy") == 200
     return log
 
 
@@ -76,8 +87,24 @@ def test_gunicorn_serves_the_app_and_logs_routes_not_urls(gunicorn_log: Path) ->
     assert "Traceback" not in text
 
 
+def test_workers_forked_from_the_preloaded_app_replace_each_other(database_url: str,
+                                                                  tmp_path: Path) -> None:
+    """The app is built once in the master (preload_app); a worker replaced after max_requests
+    is forked from it and opens database connections of its own."""
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(database_url, log, "--max-requests", "2", "--max-requests-jitter", "0") as base:
+        for _ in range(8):
+            assert status_of(f"{base}/healthz") == 200  # a query on the worker's own pool
+            assert status_of(f"{base}/screening/substance") in (200, 302)
+    text = log.read_text()
+    assert text.count("Booting worker") >= 4, text
+    assert "Autorestarting worker" in text
+    assert "Traceback" not in text and " ERROR " not in text
+
+
 def test_the_gunicorn_settings_guard_the_workers() -> None:
     from gunicorn.config import Config
+    from gunicorn.glogging import Logger
 
     config = Config()
     for name, value in _settings().items():
@@ -88,6 +115,10 @@ def test_the_gunicorn_settings_guard_the_workers() -> None:
     assert config.workers >= 2
     assert config.bind == ["127.0.0.1:8000"]
     assert config.accesslog is None
+    assert config.preload_app is True
+    # gunicorn's own access line (with the URL) is replaced by the app's, not just hidden.
+    assert issubclass(config.logger_class, Logger)
+    assert config.logger_class.access is not Logger.access
 
 
 def _settings() -> dict[str, object]:

@@ -162,8 +162,12 @@ def renderer_for(static_dir: Path) -> PdfRenderer:
 def _drop_renderers() -> None:
     """Free the cached fonts while the interpreter is still whole. Left to its final garbage
     collection, WeasyPrint's Pango objects were freed after GObject's teardown had begun and
-    the process crashed on exit (SIGSEGV in g_object_unref)."""
+    the process crashed on exit (SIGSEGV in g_object_unref). A process that never made a PDF
+    has nothing to free and skips the full collection (gunicorn workers exit every
+    max_requests)."""
     with _renderers_lock:
+        if not _renderers:
+            return
         _renderers.clear()
     gc.collect()
 
