@@ -147,7 +147,7 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(app_spec: str, *, env: dict[str, str], workers: int, log: Path,
-             chdir: Path = REPO) -> Iterator[str]:
+             chdir: Path = REPO, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start gunicorn -c gunicorn.conf.py on a free port; yield its base URL; stop it by PID."""
     port = free_port()
     env = {**os.environ, **env, "RECOVERY_BIND": f"127.0.0.1:{port}",
@@ -155,7 +155,7 @@ def gunicorn(app_spec: str, *, env: dict[str, str], workers: int, log: Path,
     with log.open("ab") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
-             "--chdir", str(chdir), app_spec],
+             "--chdir", str(chdir), *extra_args, app_spec],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_until_up(port, server)
@@ -355,6 +355,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
                         help="gunicorn workers, for both apps (gunicorn.conf.py's default)")
     parser.add_argument("--users", type=int, default=32, help="different people replayed")
+    parser.add_argument("--max-requests", type=int, default=None,
+                        help="replace each worker after this many requests, for both apps "
+                             "(default: gunicorn.conf.py's 1000; 0 never replaces them, which "
+                             "shows the steady state without the cost of new workers)")
     parser.add_argument("--database-url", default=None,
                         help=f"default: a throw-away schema in {DEFAULT_POSTGRES} if reachable, "
                              "else SQLite ('sqlite' forces SQLite)")
@@ -367,18 +371,19 @@ def main() -> int:
     log = tmp / "gunicorn.log"
     wrk_args = {"duration": args.duration, "connections": args.connections,
                 "threads": args.threads, "tmp": tmp}
+    server_args = {"workers": args.workers, "log": log, "extra_args": () if args.max_requests
+                   is None else ("--max-requests", str(args.max_requests))}
     try:
         with bench_database(args.database_url, tmp) as database_url:
             env = {"RECOVERY_DATABASE_URL": database_url,
                    "RECOVERY_SECRET_KEY": secrets.token_hex(32),
                    "RECOVERY_RATELIMIT_ENABLED": "false"}
             results = []
-            with gunicorn("hello_app:app", env=env, workers=args.workers, log=log,
-                          chdir=REPO / "benchmarks") as hello_url:
+            with gunicorn("hello_app:app", env=env, chdir=REPO / "benchmarks",
+                          **server_args) as hello_url:
                 results.append(run_wrk(hello_url, [Request("GET", "/", "")], name="hello",
                                        **wrk_args))
-            with gunicorn("recovery:create_app()", env=env, workers=args.workers,
-                          log=log) as app_url:
+            with gunicorn("recovery:create_app()", env=env, **server_args) as app_url:
                 people = build_people(app_url, database_url, args.users)
                 journeys = [r for person in people for r in person]
                 saves = [person[-1] for person in people]
@@ -398,8 +403,11 @@ def main() -> int:
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace, backend: str) -> int:
     hello = results[0]["rps"]
+    replaced = ("gunicorn.conf.py's max_requests" if args.max_requests is None
+                else f"max_requests {args.max_requests}")
     print(f"{args.connections} connections, {args.duration} s per phase, {args.workers} sync "
-          f"workers, wrk {args.threads} threads, database {backend}, rate limits off")
+          f"workers ({replaced}), wrk {args.threads} threads, database {backend}, "
+          "rate limits off")
     print(f"{'phase':<11} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'errors':>6} {'saves':>6} {'once':>6} {'unread':>6}")
     failures = []
