@@ -27,7 +27,7 @@ from recovery.planning.build import build_draft
 from recovery.plans import store as plan_store
 from recovery.plans.files import storable_problem
 from recovery.questionnaire import journey
-from recovery.questionnaire.forms import answers_from, build_step_form
+from recovery.questionnaire.forms import answers_from, build_step_form, step_questions
 from recovery.screening.answers import AnswerError, Answers
 from recovery.screening.history import history_chart
 from recovery.seeds import current_content
@@ -61,24 +61,27 @@ def step(client_id: int, step_id: str) -> ResponseReturnValue:
         return not_in_progress(client)
     if not journey.can_open(content, step, answers):
         return redirect(next_url(client, content, answers))
-    form = build_step_form(step, answers, journey.subject(content, answers),
-                           formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and request.form.get("nav") == "back":
-        form.validate()
-        kept = journey.merge(content, step, answers, answers_from(form, only_valid=True))
-        keep_answers(client, kept)
-        return redirect(step_url(client, journey.previous_step(content, step, kept)))
-    if request.method == "POST" and form.validate():
-        kept = journey.merge(content, step, answers, answers_from(form))
-        keep_answers(client, kept)
-        if journey.needs_crisis_stop(content, step, kept):
-            return redirect(url_for(".support", client_id=client.id))
-        return redirect(next_url(client, content, kept))
+    subject = journey.subject(content, answers)
+    form = None
+    if request.method == "POST":
+        form = build_step_form(step, answers, subject, formdata=request.form)
+        if request.form.get("nav") == "back":
+            form.validate()
+            kept = journey.merge(content, step, answers, answers_from(form, only_valid=True))
+            keep_answers(client, kept)
+            return redirect(step_url(client, journey.previous_step(content, step, kept)))
+        if form.validate():
+            kept = journey.merge(content, step, answers, answers_from(form))
+            keep_answers(client, kept)
+            if journey.needs_crisis_stop(content, step, kept):
+                return redirect(url_for(".support", client_id=client.id))
+            return redirect(next_url(client, content, kept))
     return render_template(
         "counselor/screening_step.html", client=client, step=step, form=form,
-        progress=journey.progress(content, step, answers),
-        subject=journey.subject(content, answers), step_action=step_url(client, step),
-        finish_label="Review the result"), 422 if form.errors else 200
+        questions=step_questions(step, answers, subject, form),
+        progress=journey.progress(content, step, answers), subject=subject,
+        step_action=step_url(client, step), finish_label="Review the result",
+    ), 422 if form is not None else 200
 
 
 @bp.get("/screenings/new/support")

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from recovery.db import get_session
 from recovery.questionnaire import journey, store
-from recovery.questionnaire.forms import answers_from, build_step_form
+from recovery.questionnaire.forms import answers_from, build_step_form, step_questions
 from recovery.screening.answers import AnswerError
 from recovery.security import public_submission_limit
 from recovery.seeds import EXTENSION_KEY, current_content
@@ -63,21 +63,24 @@ def step(step_id: str) -> Response | str | tuple[str, int]:
     answers = journey.answers()
     if not journey.can_open(content, step, answers):
         return redirect(journey.next_url(content, answers))
-    form = build_step_form(step, answers, journey.subject(content, answers),
-                           formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and request.form.get("nav") == "back":
-        form.validate()
-        journey.update(content, step, answers_from(form, only_valid=True))
-        return redirect(journey.previous_url(content, step, journey.answers()))
-    if request.method == "POST" and form.validate():
-        new_answers = journey.update(content, step, answers_from(form))
-        if journey.needs_crisis_stop(content, step, new_answers):
-            return redirect(url_for(".support"))
-        return redirect(journey.next_url(content, new_answers))
-    status = 422 if form.errors else 200
-    return render_template("questionnaire/step.html", step=step, form=form,
-                           progress=journey.progress(content, step, answers),
-                           subject=journey.subject(content, answers)), status
+    subject = journey.subject(content, answers)
+    form = None
+    if request.method == "POST":
+        form = build_step_form(step, answers, subject, formdata=request.form)
+        if request.form.get("nav") == "back":
+            form.validate()
+            journey.update(content, step, answers_from(form, only_valid=True))
+            return redirect(journey.previous_url(content, step, journey.answers()))
+        if form.validate():
+            new_answers = journey.update(content, step, answers_from(form))
+            if journey.needs_crisis_stop(content, step, new_answers):
+                return redirect(url_for(".support"))
+            return redirect(journey.next_url(content, new_answers))
+    return render_template(
+        "questionnaire/step.html", step=step, form=form,
+        questions=step_questions(step, answers, subject, form),
+        progress=journey.progress(content, step, answers), subject=subject,
+    ), 422 if form is not None else 200
 
 
 @bp.get("/screening/support")
