@@ -38,8 +38,7 @@ limit_request_field_size = 8190
 forwarded_allow_ips = ""
 # Build the app once, in the master, and fork workers from it: a worker replaced after
 # max_requests is ready at once instead of loading the content and compiling every template
-# again (about 1 s of CPU each time, measured with benchmarks/load_bench.py). The cost: a code
-# change needs a full restart, not a HUP.
+# again. The cost: a code change needs a full restart, not a HUP.
 preload_app = True
 
 
