@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recovery.db import UNAVAILABLE_ERRORS
+from recovery.logs import route_pattern
 
 log = logging.getLogger(__name__)
 # Long enough for a database restart, short enough that nobody gives up.
@@ -55,8 +56,8 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 
 def handle_database_down(error: Exception) -> tuple[str, int, dict[str, str]]:
     # The error's type only: its text may quote the server's address or the failed statement.
-    log.error("database unavailable during %s %s: %s", request.method,
-              request.url_rule.rule if request.url_rule else "(no route)", type(error).__name__)
+    log.error("database unavailable during %s %s: %s", request.method, route_pattern(),
+              type(error).__name__)
     body, status = render_error(503, DATABASE_DOWN)
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
