@@ -59,7 +59,8 @@ def step(client_id: int, step_id: str) -> ResponseReturnValue:
     answers = answers_in_progress(client)
     if answers is None:
         return not_in_progress(client)
-    if not journey.can_open(content, step, answers):
+    progress = journey.position(content, step, answers)
+    if progress is None:  # doesn't apply, or an earlier step isn't done
         return redirect(next_url(client, content, answers))
     subject = journey.subject(content, answers)
     form = None
@@ -79,7 +80,7 @@ def step(client_id: int, step_id: str) -> ResponseReturnValue:
     return render_template(
         "counselor/screening_step.html", client=client, step=step, form=form,
         questions=step_questions(step, answers, subject, form),
-        progress=journey.progress(content, step, answers), subject=subject,
+        progress=progress, subject=subject,
         step_action=step_url(client, step), finish_label="Review the result",
     ), 422 if form is not None else 200
 

@@ -5,14 +5,13 @@ from typing import Any
 
 from flask import current_app, request, session, url_for
 
-from recovery.content.model import Content, CrisisLocale, Flag, Step
+from recovery.content.model import Content, CrisisLocale, Flag, Item, Step
 from recovery.screening.answers import (
     AnswerContext,
     AnswerError,
     Answers,
     check_item,
     clean_answers,
-    is_step_visible,
     visible_items,
     visible_steps,
 )
@@ -62,23 +61,40 @@ def subject(content: Content, current: Answers) -> str:
 
 
 def is_step_complete(step: Step, current: Answers) -> bool:
-    return all(
-        item.id in current and check_item(item, current[item.id], current) is None
-        for item in visible_items(step, current)
-        if item.is_required
-    )
+    return _required_answered(visible_items(step, current), current)
 
 
-def can_open(content: Content, step: Step, current: Answers) -> bool:
-    """A step opens when it applies and every step before it is done: no skipping ahead."""
-    if not is_step_visible(step, current):
-        return False
-    for earlier in visible_steps(content.questionnaire, current):
-        if earlier.id == step.id:
-            return True
-        if not is_step_complete(earlier, current):
-            return False
-    return False
+def _required_answered(items: list[Item], current: Answers) -> bool:
+    return all(item.id in current and check_item(item, current[item.id], current) is None
+               for item in items if item.is_required)
+
+
+def position(content: Content, step: Step, current: Answers) -> tuple[int, int] | None:
+    """(k, n) for "step k of n" if the person may open `step` now; None if it doesn't apply or
+    a step before it isn't done (no skipping ahead).
+
+    A step whose skip logic reads questions not yet answered is counted as if it will show, so
+    n can only shrink as the person goes on: a form that gets shorter feels better than one
+    that keeps growing. One walk works out each step's skip logic once (every step page and
+    post needs both answers, and this is most of what such a request computes).
+    """
+    ctx = AnswerContext(current)
+    counted, k, earlier_done = 0, 0, True
+    for other in content.questionnaire.steps:
+        unsure = bool(other.show_if.answer_refs() - current.keys())
+        if k and unsure:  # past `step`, only n is left to count
+            counted += 1
+            continue
+        items = visible_items(other, current) if other.show_if.is_true(ctx) else []
+        if items or unsure:
+            counted += 1
+        if other.id == step.id:
+            if not (items and earlier_done):
+                return None
+            k = counted
+        elif not k and items and earlier_done:
+            earlier_done = _required_answered(items, current)
+    return (k, counted) if k else None
 
 
 def is_complete(content: Content, current: Answers) -> bool:
@@ -113,20 +129,6 @@ def next_url(content: Content, current: Answers) -> str:
 
 def previous_url(content: Content, step: Step, current: Answers) -> str:
     return url_for("questionnaire.step", step_id=previous_step(content, step, current).id)
-
-
-def progress(content: Content, step: Step, current: Answers) -> tuple[int, int]:
-    """(k, n) for "step k of n".
-
-    A step whose skip logic reads questions not yet answered is counted as if it will show, so
-    n can only shrink as the person goes on: a form that gets shorter feels better than one
-    that keeps growing.
-    """
-    ids = [
-        s.id for s in content.questionnaire.steps
-        if (s.show_if.answer_refs() - current.keys()) or is_step_visible(s, current)
-    ]
-    return (ids.index(step.id) + 1 if step.id in ids else 1), len(ids)
 
 
 def crisis_flags(content: Content, current: Answers) -> list[Flag]:

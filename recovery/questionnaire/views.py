@@ -61,7 +61,8 @@ def step(step_id: str) -> Response | str | tuple[str, int]:
     if step is None:  # only if the content changed under a running app
         abort(404)
     answers = journey.answers()
-    if not journey.can_open(content, step, answers):
+    progress = journey.position(content, step, answers)
+    if progress is None:  # doesn't apply, or an earlier step isn't done
         return redirect(journey.next_url(content, answers))
     subject = journey.subject(content, answers)
     form = None
@@ -79,7 +80,7 @@ def step(step_id: str) -> Response | str | tuple[str, int]:
     return render_template(
         "questionnaire/step.html", step=step, form=form,
         questions=step_questions(step, answers, subject, form),
-        progress=journey.progress(content, step, answers), subject=subject,
+        progress=progress, subject=subject,
     ), 422 if form is not None else 200
 
 
