@@ -8,10 +8,13 @@
 Needs wrk (Debian: apt-get install wrk). Phases, each with 64 connections for --duration s:
 
 1. hello:      GET / on the hello-world app (the baseline);
-2. journey:    the landing page, every questionnaire step (GET and POST), the result and the
+2. shell:      GET /privacy, the app's cheapest page: the layout, security headers and access
+               log line every page has, with no session, form or database (a reference: no
+               page of the app can beat it);
+3. journey:    the landing page, every questionnaire step (GET and POST), the result and the
                submission (POST /screening/save), in order, for --users different people;
-3. page:       GET of one questionnaire page (/screening/checklist);
-4. submission: POST /screening/save.
+4. page:       GET of one questionnaire page (/screening/checklist);
+5. submission: POST /screening/save.
 
 Every request is a real one: each simulated person has their own encrypted session cookie and
 CSRF token, made beforehand by walking the questionnaire over HTTP; a replayed save stores a
@@ -25,6 +28,11 @@ Checks: no socket errors and no 4xx/5xx in any phase, and every submission wrk s
 phase's new rows, once. New rows beyond those are saves still in flight when wrk stopped (the
 server finished them; wrk never read the answer), at most one per connection.
 Targets: page >= 0.5 x hello, submission >= 0.3 x hello (requests per second).
+
+Where the CPU goes: for each phase, the CPU time used by gunicorn (master and workers, replaced
+ones included), by PostgreSQL (every server process, when it runs on this machine) and by wrk,
+per request. Two cores give 2 s of CPU per second, so at N requests per second a request can
+cost at most 2000/N ms in all: the "budget" a ratio target sets, with N = target x hello.
 """
 
 import argparse
@@ -32,6 +40,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -150,8 +159,9 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(app_spec: str, *, env: dict[str, str], workers: int, log: Path,
-             chdir: Path = REPO, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Start gunicorn -c gunicorn.conf.py on a free port; yield its base URL; stop it by PID."""
+             chdir: Path = REPO, extra_args: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+    """Start gunicorn -c gunicorn.conf.py on a free port; yield its base URL and PID (the
+    master's); stop it by PID."""
     port = free_port()
     env = {**os.environ, **env, "RECOVERY_BIND": f"127.0.0.1:{port}",
            "RECOVERY_WORKERS": str(workers)}
@@ -162,7 +172,7 @@ def gunicorn(app_spec: str, *, env: dict[str, str], workers: int, log: Path,
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_until_up(port, server)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -259,6 +269,70 @@ def stored_exactly_once(result: dict[str, Any], before: list[str], after: list[s
     result["unanswered"] = result["rows_added"] - result["stored_once"]
 
 
+# --- Where the CPU goes ----------------------------------------------------------------------
+
+
+def process_tree_cpu(root: int) -> float | None:
+    """CPU seconds used so far by `root` and everything under it, exited processes included
+    (they count in their parent's cutime/cstime once it has reaped them, as gunicorn's master
+    and PostgreSQL's postmaster do). None if the process can't be read (another machine)."""
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone while we looked
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    if root not in used:
+        return None
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return sum(used[pid] for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process, if it runs on this machine (None for SQLite: its
+    work is done inside the app's processes)."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    engine = db.make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        stat = Path(f"/proc/{backend}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
+    finally:
+        engine.dispose()
+
+
+def children_cpu() -> float:
+    """CPU seconds of this script's finished children (wrk, once run_wrk has waited for it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class Meters:
+    """The processes whose CPU a phase is charged: the server under test and the database."""
+    server: int
+    database: int | None
+
+    def read(self) -> dict[str, float | None]:
+        return {"app": process_tree_cpu(self.server),
+                "db": process_tree_cpu(self.database) if self.database else None,
+                "wrk": children_cpu()}
+
+
 # --- Walking the questionnaire over HTTP -----------------------------------------------------
 
 
@@ -332,7 +406,7 @@ def build_people(base_url: str, database_url: str, users: int) -> list[list[Requ
 
 
 def run_wrk(base_url: str, requests: list[Request], *, duration: int, connections: int,
-            threads: int, tmp: Path, name: str) -> dict[str, Any]:
+            threads: int, tmp: Path, name: str, meters: Meters) -> dict[str, Any]:
     script = tmp / f"{name}.lua"
     tokens_file = tmp / f"{name}.tokens"
     saves = any(r.method == "POST" and r.path == "/screening/save" for r in requests)
@@ -342,14 +416,24 @@ def run_wrk(base_url: str, requests: list[Request], *, duration: int, connection
                              "tokens_file": lua_string(str(tokens_file))})
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
                "--timeout", "10s", "-s", str(script), base_url]
+    before = meters.read()
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120,
                           check=True)
+    after = meters.read()
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["name"] = name
     result["tokens"] = tokens_file.read_text().split()
+    result["cpu_ms"] = {key: cpu_ms(before[key], after[key], result["requests"])
+                        for key in before}
     return result
+
+
+def cpu_ms(before: float | None, after: float | None, requests: int) -> float | None:
+    if before is None or after is None:
+        return None
+    return (after - before) * 1000 / max(requests, 1)
 
 
 def main() -> int:
@@ -383,12 +467,16 @@ def main() -> int:
             env = {"RECOVERY_DATABASE_URL": database_url,
                    "RECOVERY_SECRET_KEY": secrets.token_hex(32),
                    "RECOVERY_RATELIMIT_ENABLED": "false"}
+            database_pid = postmaster_pid(database_url)
             results = []
             with gunicorn("hello_app:app", env=env, chdir=REPO / "benchmarks",
-                          **server_args) as hello_url:
+                          **server_args) as (hello_url, hello_pid):
                 results.append(run_wrk(hello_url, [Request("GET", "/", "")], name="hello",
-                                       **wrk_args))
-            with gunicorn("recovery:create_app()", env=env, **server_args) as app_url:
+                                       meters=Meters(hello_pid, database_pid), **wrk_args))
+            with gunicorn("recovery:create_app()", env=env, **server_args) as (app_url, app_pid):
+                meters = Meters(app_pid, database_pid)
+                results.append(run_wrk(app_url, [Request("GET", "/privacy", "")], name="shell",
+                                       meters=meters, **wrk_args))
                 people = build_people(app_url, database_url, args.users)
                 journeys = [r for person in people for r in person]
                 saves = [person[-1] for person in people]
@@ -397,7 +485,7 @@ def main() -> int:
                 for name, requests in (("journey", journeys), ("page", pages),
                                        ("submission", saves)):
                     before = saved_hashes(database_url)
-                    result = run_wrk(app_url, requests, name=name, **wrk_args)
+                    result = run_wrk(app_url, requests, name=name, meters=meters, **wrk_args)
                     stored_exactly_once(result, before, saved_hashes(database_url))
                     results.append(result)
             backend = make_url(database_url).get_backend_name()
@@ -431,6 +519,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, backend: str
             failures.append(f"{r['name']}: ratio {ratio:.2f} < target {TARGETS[r['name']]}")
     print("saves: answered 302s counted by wrk; once: of those, stored exactly once; unread: "
           "rows saved for requests still in flight when wrk stopped (at most one per connection)")
+    report_cpu(results, hello)
     print("every submitted screening stored exactly once: "
           + ("yes" if not any("stored exactly once" in f for f in failures) else "NO"))
     for failure in failures:
@@ -438,6 +527,25 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, backend: str
     if not failures:
         print("all checks and targets met")
     return 1 if failures and args.check else 0
+
+
+def report_cpu(results: list[dict[str, Any]], hello_rps: float) -> None:
+    """CPU ms per request by process, and for phases with a target the most a request may cost
+    in all to meet it: every core's time divided by the target rate."""
+    cores = os.cpu_count() or 1
+    print(f"\nCPU ms per request: gunicorn (app), PostgreSQL (db), wrk; budget: all a request "
+          f"may cost at the target rate on {cores} cores")
+    print(f"{'phase':<11} {'app':>6} {'db':>6} {'wrk':>6} {'all':>6} {'budget':>6}")
+    for r in results:
+        spent = [r["cpu_ms"][key] for key in ("app", "db", "wrk")]
+        target = TARGETS.get(r["name"])
+        budget = cores * 1000 / (target * hello_rps) if target else None
+        print(f"{r['name']:<11} " + " ".join(f"{ms_text(ms):>6}" for ms in spent)
+              + f" {ms_text(sum(ms or 0 for ms in spent)):>6} {ms_text(budget):>6}")
+
+
+def ms_text(ms: float | None) -> str:
+    return "" if ms is None else f"{ms:.2f}"
 
 
 if __name__ == "__main__":
