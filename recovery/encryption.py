@@ -11,11 +11,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from recovery.db import get_engine
-from recovery.models import ClientScreening, PlanRevision
+from recovery.models import Client, ClientScreening, PlanRevision
 from recovery.sealed import CONFIG_KEY, new_key
 
 # Every column whose type is SealedText or SealedJSON.
 SEALED_COLUMNS: tuple[tuple[type[Any], str], ...] = (
+    (Client, "consent_note"),
     (ClientScreening, "notes"),
     (ClientScreening, "override_reason"),
     (PlanRevision, "draft"),

@@ -181,7 +181,8 @@ class Client(SQLModel, table=True):
     code: str = Field(max_length=20, unique=True, index=True)
     name: str | None = Field(default=None, max_length=80)
     consent_given_at: datetime
-    consent_note: str = Field(default="", max_length=200)
+    # Sealed like the screening notes; its length is checked on the plain text (note_problem).
+    consent_note: str = Field(default="", sa_type=SealedText)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 

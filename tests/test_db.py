@@ -1,6 +1,7 @@
 """Engine, per-request session and migrations, on whichever database the run targets."""
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask import Flask, g
 from flask.testing import FlaskCliRunner
-from sqlalchemy import Engine, event, func, inspect
+from sqlalchemy import Engine, event, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from recovery import db
-from recovery.models import Assessment
+from recovery.models import Assessment, Client
+
+NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
 
 def schema_diff(engine: Engine) -> list[object]:
@@ -121,6 +124,30 @@ def test_undoing_the_caseload_keeps_the_accounts(empty_engine: Engine) -> None:
     assert "user_account" in tables and "audit_event" in tables
     db.upgrade_engine(empty_engine)
     assert schema_diff(empty_engine) == []
+
+
+def test_consent_notes_move_to_text_and_back_with_their_clients(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0005")
+        conn.execute(text(
+            "INSERT INTO user_account (email, display_name, role, password_hash, is_active, "
+            "created_at, failed_logins) VALUES ('c@example.org', 'C', 'counselor', 'x', TRUE, "
+            ":now, 0)"), {"now": NOW})
+        conn.execute(text(
+            "INSERT INTO client (counselor_id, code, consent_given_at, consent_note, created_at, "
+            "updated_at) SELECT id, 'K-1', :now, 'Said yes on the phone', :now, :now "
+            "FROM user_account"), {"now": NOW})
+
+    db.upgrade_engine(empty_engine)  # 0006: VARCHAR(200) -> TEXT
+    assert schema_diff(empty_engine) == []
+    with Session(empty_engine) as session:
+        assert [c.consent_note for c in session.exec(select(Client))] == ["Said yes on the phone"]
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0005")
+        assert conn.execute(text("SELECT consent_note FROM client")).scalar_one() \
+            == "Said yes on the phone"
+    db.upgrade_engine(empty_engine)
 
 
 def test_session_database_matches_models(app: Flask) -> None:

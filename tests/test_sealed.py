@@ -16,25 +16,27 @@ from sqlalchemy import text
 from recovery import sealed
 from recovery.counselor import clients, screenings, users
 from recovery.db import get_session
-from recovery.models import ClientScreening
+from recovery.models import Client, ClientScreening
 from recovery.planning.build import build_draft
 from recovery.plans import store
 from recovery.seeds import current_content
 
 KEY_A, KEY_B = sealed.new_key(), sealed.new_key()
 NOTE = "Mentioned her brother Sam at 555-0101"
+CONSENT = "Agreed by phone; her partner must not know"
 ANSWERS: dict[str, Any] = json.loads(
     (Path(__file__).parent / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
 
 def write_rows(app: Flask) -> tuple[int, int]:
-    """A screening with notes and reason, and a plan; returns their ids."""
+    """A client with a consent note, a screening with notes and reason, and a plan; returns
+    the screening's and the plan's ids."""
     with app.app_context():
         db = get_session()
         user = users.create_user(db, email="casey@example.org", display_name="Casey",
                                  role="counselor", password="a long enough passphrase", now=NOW)
-        client = clients.create_client(db, owner=user, name="", consent_note="", now=NOW)
+        client = clients.create_client(db, owner=user, name="", consent_note=CONSENT, now=NOW)
         row = screenings.add_screening(db, client=client, counselor=user, answers=ANSWERS,
                                        result={"severity": {"is_applicable": False, "max": 10},
                                                "scores": [], "flags": [], "is_at_risk": False},
@@ -53,20 +55,26 @@ def raw(app: Flask, sql: str) -> list[str]:
         return [str(value) for (value,) in get_session().execute(text(sql)).all()]
 
 
-def read_back(app: Flask, screening_id: int, plan_id: int) -> tuple[str, str, str]:
+def read_back(app: Flask, screening_id: int, plan_id: int) -> tuple[str, str, str, str]:
     with app.app_context():
         db = get_session()
         row = db.get(ClientScreening, screening_id)
-        assert row is not None
+        client = db.get(Client, row.client_id) if row is not None else None
+        assert row is not None and client is not None
         plan = store.client_plans(db, client_id=row.client_id)[0]
-        return row.notes, row.override_reason, store.latest_draft(db, plan=plan).display_name
+        return (row.notes, row.override_reason, store.latest_draft(db, plan=plan).display_name,
+                client.consent_note)
+
+
+READ_BACK = (NOTE, "Works nights, sister " + NOTE, "Sam", CONSENT)
 
 
 def test_without_keys_text_is_stored_as_it_is(app: Flask) -> None:
     screening_id, plan_id = write_rows(app)
     assert raw(app, "SELECT notes FROM client_screening") == [NOTE]
+    assert raw(app, "SELECT consent_note FROM client") == [CONSENT]
     assert "Sam" in raw(app, "SELECT draft FROM plan_revision")[0]
-    assert read_back(app, screening_id, plan_id)[0] == NOTE
+    assert read_back(app, screening_id, plan_id) == READ_BACK
 
 
 def test_with_a_key_the_database_holds_only_ciphertext(make_app: Callable[..., Flask],
@@ -76,17 +84,37 @@ def test_with_a_key_the_database_holds_only_ciphertext(make_app: Callable[..., F
     every_value = " ".join(
         raw(keyed, "SELECT notes FROM client_screening")
         + raw(keyed, "SELECT override_reason FROM client_screening")
-        + raw(keyed, "SELECT draft FROM plan_revision"))
+        + raw(keyed, "SELECT draft FROM plan_revision")
+        + raw(keyed, "SELECT consent_note FROM client"))
     # Field names and the note's words, long enough never to turn up in random ciphertext by
     # chance (a short name like "Sam" does, now and then).
     assert "display_name" not in every_value and "brother Sam" not in every_value
-    assert "555-0101" not in every_value
+    assert "555-0101" not in every_value and "must not know" not in every_value
     assert raw(keyed, "SELECT notes FROM client_screening")[0].startswith("sealed:v1:")
-    assert read_back(keyed, screening_id, plan_id) == (NOTE, "Works nights, sister " + NOTE,
-                                                       "Sam")
+    assert read_back(keyed, screening_id, plan_id) == READ_BACK
     # Without the key the app can't read it, and says why instead of showing ciphertext.
     with pytest.raises(sealed.SealedDataError, match="ENCRYPTION_KEYS is empty"):
         read_back(app, screening_id, plan_id)
+
+
+def test_a_consent_note_of_the_longest_length_fits_once_sealed(
+        make_app: Callable[..., Flask], app: Flask) -> None:
+    """The ciphertext of a 200-character note is far longer: the column is TEXT (0006), which
+    PostgreSQL holds to (SQLite would take any length)."""
+    keyed = make_app(ENCRYPTION_KEYS=[KEY_A])
+    longest = "n" * clients.MAX_NOTE_LENGTH
+    with keyed.app_context():
+        db = get_session()
+        user = users.create_user(db, email="casey@example.org", display_name="Casey",
+                                 role="counselor", password="a long enough passphrase", now=NOW)
+        client_id = clients.create_client(db, owner=user, name="", consent_note=longest,
+                                          now=NOW).id
+        db.commit()
+    stored = raw(keyed, "SELECT consent_note FROM client")[0]
+    assert stored.startswith("sealed:v1:") and len(stored) > len(longest)
+    with keyed.app_context():
+        client = get_session().get(Client, client_id)
+        assert client is not None and client.consent_note == longest
 
 
 def test_rotating_to_a_new_key(make_app: Callable[..., Flask], app: Flask) -> None:
@@ -98,10 +126,10 @@ def test_rotating_to_a_new_key(make_app: Callable[..., Flask], app: Flask) -> No
     assert result.exit_code == 0, result.output
     assert "client_screening.notes: 1 rows sealed with the first key" in result.output
     assert "plan_revision.draft: 1 rows sealed with the first key" in result.output
+    assert "client.consent_note: 1 rows sealed with the first key" in result.output
 
     only_new = make_app(ENCRYPTION_KEYS=[KEY_B])
-    assert read_back(only_new, screening_id, plan_id) == (NOTE, "Works nights, sister " + NOTE,
-                                                          "Sam")
+    assert read_back(only_new, screening_id, plan_id) == READ_BACK
     stored = raw(only_new, "SELECT notes FROM client_screening")[0]
     assert Fernet(KEY_B.encode()).decrypt(stored.removeprefix("sealed:v1:").encode()) \
         == NOTE.encode()
@@ -116,6 +144,7 @@ def test_switching_encryption_on_later_seals_the_old_rows(make_app: Callable[...
     assert read_back(keyed, screening_id, plan_id)[0] == NOTE  # plain rows still read
     assert keyed.test_cli_runner().invoke(args=["reseal"]).exit_code == 0
     assert raw(keyed, "SELECT notes FROM client_screening")[0].startswith("sealed:v1:")
+    assert raw(keyed, "SELECT consent_note FROM client")[0].startswith("sealed:v1:")
     with keyed.app_context():
         value = get_session().execute(text("SELECT draft FROM plan_revision")).scalar_one()
     stored_draft = json.loads(value) if isinstance(value, str) else value  # PostgreSQL: a dict
