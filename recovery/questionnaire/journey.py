@@ -75,8 +75,8 @@ def position(content: Content, step: Step, current: Answers) -> tuple[int, int] 
 
     A step whose skip logic reads questions not yet answered is counted as if it will show, so
     n can only shrink as the person goes on: a form that gets shorter feels better than one
-    that keeps growing. One walk works out each step's skip logic once (every step page and
-    post needs both answers, and this is most of what such a request computes).
+    that keeps growing. Every step page and post needs both answers: one walk works out each
+    step's skip logic once.
     """
     ctx = AnswerContext(current)
     counted, k, earlier_done = 0, 0, True
