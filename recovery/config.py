@@ -122,6 +122,10 @@ class Defaults:
     # Where "Quick exit" goes: an everyday site that raises no questions on a shared screen.
     QUICK_EXIT_URL = "https://www.google.com/"
 
+    # Flask-WTF's strict mode refuses an HTTPS post without a same-origin Referer, which browsers
+    # may leave out; security.SameOriginCSRFProtect checks Sec-Fetch-Site/Origin/Referer instead.
+    WTF_CSRF_SSL_STRICT = False
+
     # Level of the app's redacted log (recovery/logs.py), which never holds health data.
     LOG_LEVEL = "INFO"
 

@@ -16,11 +16,55 @@ from flask import Blueprint, Flask, Response, current_app, g, has_request_contex
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, same_origin
 from itsdangerous import BadSignature
+from werkzeug.datastructures import Headers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-csrf = CSRFProtect()
+
+class SameOriginCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF token check, plus a check that the post came from one of our own pages,
+    read from the headers browsers send for that purpose (see `cross_origin_problem`).
+
+    Flask-WTF's own origin check (WTF_CSRF_SSL_STRICT, off in config.py) wants a same-origin
+    Referer on every HTTPS post. A browser may leave the Referer out (a privacy setting, an
+    extension, a stricter referrer policy), and while our pages sent `no-referrer` every form
+    over HTTPS was refused.
+    """
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        super().protect(apply_exemptions)  # the token; sets g.csrf_valid when it was checked
+        if g.get("csrf_valid"):
+            problem = cross_origin_problem(request.headers, request.scheme, request.host)
+            if problem is not None:
+                self._error_response(problem)
+
+
+def cross_origin_problem(headers: Headers, scheme: str, host: str) -> str | None:
+    """Why a form post must be refused as coming from another site, or None.
+
+    The first header the browser sent decides: Sec-Fetch-Site (every current browser sends it,
+    and no page can forge it), then Origin, then Referer. Over HTTPS a post that carries none of
+    them is refused, as Flask-WTF's strict mode did; over plain HTTP (a local run) the token
+    alone decides, as before. "Same site" is not enough: a sibling subdomain is another origin.
+    """
+    fetch_site = headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        # "none": the person started the request themselves (never a page on another site).
+        return None if fetch_site in ("same-origin", "none") else "The form came from another site."
+    own_origin = f"{scheme}://{host}"
+    origin = headers.get("Origin")
+    if origin and origin != "null":
+        return None if origin == own_origin else "The form came from another origin."
+    referrer = headers.get("Referer")
+    if referrer:
+        return None if same_origin(referrer, own_origin + "/") else "The referrer is another site."
+    if scheme == "https":
+        return "The browser did not say which page the form came from."
+    return None
+
+
+csrf = SameOriginCSRFProtect()
 # No default limits: only routes that ask for one are limited. The key is the client address as
 # Werkzeug sees it; behind a reverse proxy set PROXY_FIX_X_FOR (config.py) or every visitor
 # shares the proxy's address. Storage: RATELIMIT_STORAGE_URI, shared by all worker processes
@@ -118,7 +162,8 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Our own address goes only to ourselves (where the CSRF check reads it), never elsewhere.
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.endpoint != "static":

@@ -90,8 +90,10 @@ def network_guard() -> NetworkGuard:
 def context(browser: Browser, live_server: LiveServer,
             network_guard: NetworkGuard) -> Iterator[BrowserContext]:
     """A fresh browser profile (no cookies) at phone size, that may only talk to 127.0.0.1."""
+    # The HTTPS journeys' certificate is a throw-away one made for the test.
     context = browser.new_context(viewport=PHONE, base_url=live_server.url,
-                                  accept_downloads=True, locale="en-US")
+                                  accept_downloads=True, locale="en-US",
+                                  ignore_https_errors=live_server.url.startswith("https:"))
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.route("**/*", network_guard.handle)
     yield context

@@ -1266,7 +1266,7 @@ def test_security_headers(client: FlaskClient, name: str) -> None:
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response.headers["Cache-Control"]
 
