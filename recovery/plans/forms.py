@@ -111,7 +111,9 @@ class WholeNumberField(IntegerField):
 def text_field(label: str, max_length: int, *, is_long: bool = False, input_type: str = "",
                description: str = "", extra: tuple[Any, ...] = ()) -> Field:
     kind = TextAreaField if is_long else StringField
-    render_kw: dict[str, Any] = {"maxlength": max_length}
+    # HTML allows maxlength only on typed text, not on a date picker (False leaves out the
+    # attribute WTForms would otherwise copy from the Length validator).
+    render_kw: dict[str, Any] = {"maxlength": max_length if input_type != "date" else False}
     if input_type:  # e.g. "tel", so phones offer the right keyboard
         render_kw["type"] = input_type
     return kind(label, description=description, filters=[clean_text],
@@ -122,8 +124,11 @@ def text_field(label: str, max_length: int, *, is_long: bool = False, input_type
 def choice_field(label: str, choices: list[tuple[str, str]], *, radio: bool = False) -> Field:
     """A select (or radio group) that refuses values it didn't offer, kindly."""
     kind = RadioField if radio else SelectField
+    # A select always has one of its options chosen, so `required` would say nothing, and HTML
+    # allows it only with an empty first option. The server still refuses a missing value.
+    render_kw = {} if radio else {"required": False}
     return kind(label, choices=[SelectChoice(v, text) for v, text in choices],
-                validate_choice=False,
+                validate_choice=False, render_kw=render_kw,
                 validators=[InputRequired(CHOOSE_MESSAGE),
                             AnyOf([value for value, _ in choices], message=CHOOSE_MESSAGE)])
 

@@ -132,7 +132,7 @@ def about_fields(draft: PlanDraft, content: Content) -> Fields:
             description="A first name or initials is plenty. Printed plans and the handout can "
                         "be seen by other people, so leave out your full name."),
         "goal": choice_field("My goal for now", list(GOAL_LABELS.items()), radio=True),
-        "review_date": text_field("Review the plan on", 10, extra=(IsoDate(),),
+        "review_date": text_field("Review the plan on", 10, input_type="date", extra=(IsoDate(),),
                                   description="Pick a day to look at the plan again, "
                                               "for example in a month."),
         "crisis_locale": choice_field("Crisis lines for",

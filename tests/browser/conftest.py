@@ -27,9 +27,11 @@ from tests.browser.harness import (
     SCREENSHOT_DIR,
     Journey,
     NetworkGuard,
+    PageSources,
     chromium_path,
 )
-from tests.browser.server import LiveServer, start_server
+from tests.browser.server import LiveServer, free_port, start_server
+from tests.browser.vnu import NuChecker
 from tests.conftest import fresh_database
 
 # Long enough for a PDF render on a busy 2-core machine, short enough to fail fast.
@@ -128,11 +130,24 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert not errors, "The browser reported errors:\n  " + "\n  ".join(errors)
 
 
+@pytest.fixture(scope="session")
+def html_checker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NuChecker]:
+    """The W3C Nu HTML checker, started once for the session (it fails, never skips)."""
+    try:
+        checker = NuChecker(free_port(), tmp_path_factory.mktemp("vnu") / "vnu.log")
+    except RuntimeError as error:
+        pytest.fail(f"The Nu HTML checker could not start: {error}", pytrace=False)
+    yield checker
+    checker.stop()
+
+
 @pytest.fixture
-def journey(page: Page, screenshot_dir: Path) -> Callable[[str], Journey]:
+def journey(page: Page, screenshot_dir: Path,
+            html_checker: NuChecker) -> Callable[[str], Journey]:
     """`journey("name")` starts a journey on this test's tab; see `Journey.visit`."""
+    sources = PageSources(page)
 
     def start(name: str) -> Journey:
-        return Journey(page, name)
+        return Journey(page, name, html_checker, sources)
 
     return start

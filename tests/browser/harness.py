@@ -1,5 +1,6 @@
 """What every browser journey checks on every page: axe-core's WCAG 2.1 A/AA rules at phone and
-desktop widths, a few structural rules axe leaves out, screenshots for people to look at, and no
+desktop widths, a few structural rules axe leaves out, the W3C Nu HTML checker on the HTML the
+server sent, screenshots for people to look at, and no
 request leaving the machine.
 
 A journey calls `journey.visit("step-name")` once per page it reaches; everything else is here.
@@ -12,7 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Request, Route, ViewportSize
+from playwright.sync_api import Page, Request, Response, Route, ViewportSize
+
+from tests.browser.vnu import NuChecker
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Git-ignored (see .gitignore); emptied at the start of each test session.
@@ -195,11 +198,35 @@ def screenshot_name(journey: str, index: int, step: str, width: str) -> str:
 
 
 @dataclass
+class PageSources:
+    """The HTML the server sent for the tab's latest page (not the DOM the browser made of it),
+    for the Nu HTML checker. Listens to the tab's responses; reads the body only when asked."""
+
+    page: Page
+    latest: Response | None = None
+
+    def __post_init__(self) -> None:
+        self.page.on("response", self.on_response)
+
+    def on_response(self, response: Response) -> None:
+        if (response.request.resource_type == "document"
+                and response.frame == self.page.main_frame
+                and response.headers.get("content-type", "").startswith("text/html")):
+            self.latest = response
+
+    def html(self) -> str:
+        assert self.latest is not None, "the tab has shown no HTML page yet"
+        return self.latest.text()
+
+
+@dataclass
 class Journey:
     """One person's way through the app. `visit` checks the page the browser shows now."""
 
     page: Page
     name: str
+    checker: NuChecker
+    sources: PageSources
     visited: list[str] = field(default_factory=list)
 
     def visit(self, step: str) -> None:
@@ -211,6 +238,7 @@ class Journey:
         self.page.wait_for_load_state("load")
         self.visited.append(step)
         problems = [f"structure: {p}" for p in structure_problems(self.page)]
+        problems += [f"Nu HTML checker: {e}" for e in self.checker.errors(self.sources.html())]
         for width_name, viewport in WIDTHS:
             self.page.set_viewport_size(viewport)
             self.page.screenshot(

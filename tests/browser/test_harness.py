@@ -3,6 +3,7 @@
 from playwright.sync_api import Page
 
 from tests.browser.harness import NetworkGuard, axe_violations, structure_problems
+from tests.browser.vnu import NuChecker
 
 BROKEN_PAGE = """<!doctype html><html><head><title>Broken</title></head><body>
 <h2>Starts at h2</h2><h4>Skips h3</h4>
@@ -35,3 +36,15 @@ def test_axe_and_the_structure_checks_find_a_broken_page(page: Page) -> None:
     assert "error summary is not announced (role=alert or aria-live)" in found
     assert "error summary link reaches no field: #nowhere" in found
     assert "chart without role=img and a text alternative: svg" in found
+
+
+def test_the_nu_html_checker_finds_invalid_markup(html_checker: NuChecker) -> None:
+    errors = " ".join(html_checker.errors(
+        "<!DOCTYPE html><html lang=en><head><title>x</title></head><body>"
+        "<input type=date maxlength=10 name=d aria-label=d>"
+        "<select required name=s aria-label=s><option value=a>A</option></select>"
+        "</body></html>"))
+    assert "Attribute “maxlength” is only allowed" in errors
+    assert "The first “option” element in a “select” element with a “required”" in errors
+    assert html_checker.errors(
+        "<!DOCTYPE html><html lang=en><head><title>x</title></head><body></body></html>") == []
