@@ -29,8 +29,23 @@ MESSAGES = {
 }
 
 
+# The page's title, so a tab or a screen reader says what happened, not just a number.
+TITLES = {
+    400: "That didn't work",
+    403: "Only for admins",
+    404: "Page not found",
+    405: "That didn't work",
+    409: "Not saved yet",
+    413: "Too much data",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Our records are unavailable",
+}
+
+
 def render_error(status: int, message: str) -> tuple[str, int]:
-    return render_template("error.html", status=status, message=message), status
+    title = f"{TITLES.get(status, 'Something went wrong')} ({status})"
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def handle_csrf(error: CSRFError) -> tuple[str, int]:

@@ -158,15 +158,28 @@ def skip_session_cookie() -> None:
     setattr(g, _NO_SESSION_COOKIE, True)
 
 
+# The only pages a search engine may list; every other page (a saved result or plan behind a
+# private link, a step of someone's check, the counselor workspace) says noindex.
+# Files that are the same for everyone, which browsers may keep.
+STATIC_ENDPOINTS = frozenset({"static", "site.favicon"})
+INDEXABLE_ENDPOINTS = frozenset({"questionnaire.index", "site.privacy"})
+
+
+def is_indexable() -> bool:
+    return request.endpoint in INDEXABLE_ENDPOINTS
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    if not is_indexable():
+        headers.setdefault("X-Robots-Tag", "noindex, nofollow")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     # Our own address goes only to ourselves (where the CSRF check reads it), never elsewhere.
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static":
+    if request.endpoint not in STATIC_ENDPOINTS:
         # Pages may show answers or results: never keep them in a shared browser's cache.
         headers["Cache-Control"] = "no-store"
     hsts_seconds = current_app.config["HSTS_SECONDS"]
@@ -199,3 +212,4 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     csrf.init_app(app)
     app.after_request(add_security_headers)
+    app.add_template_global(is_indexable)

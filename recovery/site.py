@@ -1,6 +1,6 @@
-"""Pages that belong to the whole site: the privacy notice and the quick exit."""
+"""Pages that belong to the whole site: the privacy notice, the quick exit and the icon."""
 
-from flask import Blueprint, current_app, redirect, render_template, session
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, session
 from werkzeug.wrappers import Response
 
 from recovery.counselor import auth
@@ -37,3 +37,12 @@ def quick_exit() -> Response:
     # Also asks the browser to drop cached pages and any other storage for this site.
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on their own; without it every visit logged a 404 (and a
+    console error). The page head points at the same file under /static/."""
+    static_folder = current_app.static_folder
+    assert static_folder is not None
+    return send_from_directory(static_folder, "favicon.ico", max_age=7 * 24 * 3600)

@@ -1,5 +1,6 @@
 """The encrypted session cookie, key rotation, and the friendly error pages."""
 
+import re
 import time
 import zlib
 from collections.abc import Callable
@@ -170,6 +171,9 @@ def assert_friendly(response: TestResponse, status: int, message: str) -> None:
         assert leak not in page
     assert response.headers["Content-Security-Policy"]
     assert "no-store" in response.headers["Cache-Control"]
+    # The title says what happened, not only a number.
+    title = re.search(r"<title>(.*?)</title>", page)
+    assert title is not None and re.search(rf"\w \({status}\) · Recovery check", title.group(1))
 
 
 @pytest.mark.parametrize("url", ["/nowhere", "/r/nope", "/screening/nope", "/r/" + "A" * 43])

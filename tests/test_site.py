@@ -146,3 +146,41 @@ def test_the_result_page_says_when_a_saved_result_is_deleted(
     assert "we delete it after 7 days" in client.get("/screening/result").get_data(as_text=True)
     saved = client.get(client.post("/screening/save").headers["Location"])
     assert "otherwise we\n  delete it for you on" in saved.get_data(as_text=True)
+
+
+def test_the_icon_is_served_and_may_be_cached(client: FlaskClient) -> None:
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("url", "indexable"), [
+    ("/", True),
+    ("/privacy", True),
+    ("/screening/substance", False),
+    ("/r/" + "x" * 43, False),  # a saved result's private link (here, a 404)
+    ("/plans/" + "x" * 43, False),
+    ("/counselor/login", False),
+])
+def test_only_the_start_and_privacy_pages_may_be_indexed(client: FlaskClient, url: str,
+                                                         indexable: bool) -> None:
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+
+    assert ('<meta name="robots" content="noindex, nofollow">' not in page) is indexable
+    assert ("X-Robots-Tag" not in response.headers) is indexable
+
+
+@pytest.mark.parametrize(("minutes", "hours", "words"), [
+    (1, 1, ["1 minute without activity", "1 hour after signing in"]),
+    (15, 8, ["15 minutes without activity", "8 hours after signing in"]),
+])
+def test_times_are_said_with_the_right_plural(make_app: Callable[..., Flask], minutes: int,
+                                              hours: int, words: list[str]) -> None:
+    client = make_app(COUNSELOR_IDLE_MINUTES=minutes,
+                      COUNSELOR_SESSION_HOURS=hours).test_client()
+    text = " ".join(client.get("/counselor/login").get_data(as_text=True).split())
+    for phrase in words:
+        assert phrase in text
