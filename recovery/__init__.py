@@ -19,6 +19,7 @@ from recovery import (
     security,
     seeds,
     site,
+    startup,
     widgets,
 )
 from recovery.counselor import commands as counselor_commands
@@ -40,9 +41,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    config.load_config(app, test_config)
-    logs.init_app(app)
-    db.init_app(app)
+    with startup.refusing_to_start_on_bad_settings():
+        config.load_config(app, test_config)
+        logs.init_app(app)
+        db.init_app(app)
     seeds.init_app(app)
     security.init_app(app)
     security.limit_blueprints(submissions=plans_views.bp)
@@ -60,4 +62,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(counselor_commands.create_user_command)
     app.cli.add_command(encryption.new_key_command)
     app.cli.add_command(encryption.reseal_command)
+    startup.explain_database_errors(app.cli)
     return app

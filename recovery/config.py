@@ -134,6 +134,11 @@ class Defaults:
     DATABASE_CONNECT_TIMEOUT = 5
 
 
+class ConfigError(RuntimeError):
+    """The settings can't be used; the message says what to change (recovery.startup shows it
+    without a traceback)."""
+
+
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill `app.config` in precedence order and refuse to run with an unusable secret key."""
     os.makedirs(app.instance_path, exist_ok=True)
@@ -163,7 +168,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     check_retention_days(app)
     problem = sealed.key_problem(app.config.get(sealed.CONFIG_KEY))
     if problem is not None:
-        raise RuntimeError(f"Refusing to start: {problem}.")
+        raise ConfigError(f"Refusing to start: {problem}.")
 
 
 def default_database_url(instance_path: str | os.PathLike[str]) -> str:
@@ -221,7 +226,7 @@ def check_secret_key(app: Flask) -> None:
     problem = secret_key_problem(app.config.get("SECRET_KEY"))
     if problem is None:
         return
-    raise RuntimeError(
+    raise ConfigError(
         f"Refusing to start: {problem}. Sessions and CSRF tokens would be forgeable.\n"
         "Fix it in one of these ways:\n"
         "  - run ./scripts/run (creates instance/secret_key on first start), or\n"
@@ -237,7 +242,7 @@ def check_retention_days(app: Flask) -> None:
     """Refuse a retention that is not a whole number of days, at least one."""
     days = app.config["RESULT_RETENTION_DAYS"]
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise RuntimeError(
+        raise ConfigError(
             f"RESULT_RETENTION_DAYS must be a whole number of days, at least 1 (got {days!r})."
         )
 

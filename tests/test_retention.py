@@ -99,6 +99,6 @@ def test_purge_counts_in_the_singular(app: Flask, db_session: Session) -> None:
 @pytest.mark.parametrize("days", [0, -1, "90", 1.5, None, True])
 def test_a_retention_that_is_not_a_positive_whole_number_stops_start_up(
         database_url: str, days: object) -> None:
-    with pytest.raises(RuntimeError, match="RESULT_RETENTION_DAYS must be a whole number"):
+    with pytest.raises(SystemExit, match="RESULT_RETENTION_DAYS must be a whole number"):
         create_app({"TESTING": True, "DATABASE_URL": database_url,
                     "RESULT_RETENTION_DAYS": days})

@@ -170,7 +170,7 @@ def test_new_encryption_key_prints_a_usable_key(app: Flask) -> None:
 ])
 def test_the_app_refuses_to_start_with_bad_keys(make_app: Callable[..., Flask], keys: object,
                                                 message: str) -> None:
-    with pytest.raises(RuntimeError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(SystemExit, match=message.replace("[", r"\[").replace("]", r"\]")):
         make_app(ENCRYPTION_KEYS=keys)
 
 
