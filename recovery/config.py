@@ -96,7 +96,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "recovery"
     RATELIMIT_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: Flask-Limiter would put X-RateLimit-* and Retry-After on every response of a limited
+    # route (a 200, a 422, the 503 while the database is down). Only the 429 page says when to
+    # come back (security.retry_after).
+    RATELIMIT_HEADERS_ENABLED = False
     # If the shared store goes away, count in memory per process rather than refusing everyone.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Per client address. Saving a result, making, editing, importing or deleting a plan share

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recovery.db import UNAVAILABLE_ERRORS
 from recovery.logs import route_pattern
+from recovery.security import retry_after
 
 log = logging.getLogger(__name__)
 # Long enough for a database restart, short enough that nobody gives up.
@@ -60,6 +61,8 @@ def handle_http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] 
     body, status = render_error(status, MESSAGES.get(status, "Something went wrong."))
     # Keep headers such as Allow on a 405; our page sets its own content type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if status == 429:
+        headers.extend(retry_after().items())
     return body, status, headers
 
 

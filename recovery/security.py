@@ -8,6 +8,7 @@ encrypted (Fernet: AES with an HMAC), with a key derived from SECRET_KEY.
 
 import base64
 import hashlib
+import time
 import zlib
 from typing import Any
 
@@ -70,6 +71,20 @@ csrf = SameOriginCSRFProtect()
 # shares the proxy's address. Storage: RATELIMIT_STORAGE_URI, shared by all worker processes
 # when it is Redis.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def retry_after() -> dict[str, str]:
+    """The Retry-After header for a 429: seconds until the breached limit's window ends.
+
+    Only the 429 gets it (RATELIMIT_HEADERS_ENABLED is off, see config.py); a minute when the
+    window can't be read, e.g. with the storage just gone.
+    """
+    try:
+        breached = limiter.current_limit
+        seconds = int(breached.reset_at - time.time()) if breached is not None else 60
+    except Exception:  # the storage failed between the breach and this page: don't make a 500
+        seconds = 60
+    return {"Retry-After": str(max(seconds, 1))}
 
 
 def _public_submission_limit() -> str:

@@ -128,3 +128,42 @@ def test_processes_sharing_redis_share_the_count(database_url: str, redis_prefix
     assert client.get(PDF_URL).status_code == 429
     keys = redis.Redis.from_url(REDIS_URL).keys(f"{redis_prefix}*")
     assert keys, "the count is not in Redis"
+
+
+# --- Headers ----------------------------------------------------------------------------------
+
+RATE_LIMIT_HEADERS = ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                      "X-RateLimit-Reset")
+
+
+def test_only_the_429_says_when_to_come_back(make_app: Callable[..., Flask],
+                                             low_risk_answers: dict[str, Any]) -> None:
+    app = make_app(PDF_RATE_LIMIT="2 per minute", COUNSELOR_LOGIN_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    set_answers(client, low_risk_answers)
+    # Answers of limited routes that were not limited: a 404, a 422, a redirect.
+    answers = [client.get(PDF_URL),
+               client.post("/counselor/login", data={"email": "n@example.org", "password": "x"}),
+               client.post("/screening/save")]
+    assert [r.status_code for r in answers] == [404, 422, 302]
+    for response in answers:
+        assert not set(RATE_LIMIT_HEADERS) & set(response.headers.keys()), response.headers
+
+    client.get(PDF_URL)
+    client.post("/counselor/login", data={"email": "n@example.org", "password": "x"})
+    for limited in (client.get(PDF_URL),
+                    client.post("/counselor/login", data={"email": "n@example.org"})):
+        assert limited.status_code == 429
+        assert 0 < int(limited.headers["Retry-After"]) <= 60
+        assert not {h for h in RATE_LIMIT_HEADERS if h.startswith("X-")} & set(limited.headers)
+
+
+def test_the_database_down_page_keeps_its_own_retry_after(
+        make_app: Callable[..., Flask]) -> None:
+    # Nothing listens on port 1: the sign-in (a limited route) can't reach its database.
+    app = make_app(DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/none")
+    response = app.test_client().post(
+        "/counselor/login", data={"email": "n@example.org", "password": "wrong wrong wrong"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "X-RateLimit-Limit" not in response.headers

@@ -40,7 +40,7 @@ from recovery.db import get_engine, get_session
 from recovery.errors import render_error
 from recovery.models import Client, Invitation, User
 from recovery.plans import store as plan_store
-from recovery.security import limiter
+from recovery.security import limiter, retry_after
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 PUBLIC_ENDPOINTS = frozenset({"counselor.login", "counselor.accept_invitation"})
@@ -332,7 +332,7 @@ def too_many(error: TooManyRequests) -> ResponseReturnValue:
     body, status = render_error(429, "Too many sign-in attempts from this network in a short "
                                      "time. Please wait a minute, then try again.")
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    return body, status, headers
+    return body, status, [*headers, *retry_after().items()]
 
 
 # --- Helpers -------------------------------------------------------------------------------
