@@ -13,7 +13,6 @@ Use in any blueprint:
 """
 
 import functools
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,12 +22,9 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
-from limits import RateLimitItemPerMinute
-from limits.storage import Storage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 from sqlmodel import Session
 
-from recovery.counselor import audit, clock, passwords, screenings, users
+from recovery.counselor import attempts, audit, clock, passwords, screenings, users
 from recovery.db import get_session
 from recovery.models import User, UserSession
 
@@ -199,39 +195,69 @@ class LoginOutcome:
 
 
 def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
-    """Check an email and password, counting failures against the account.
+    """Check an email and password; may commit (the attempt's count, before the hash check).
 
-    Every path verifies exactly one argon2 hash, so the time taken doesn't reveal whether an
-    account exists or is locked; unknown addresses are "locked" after the same number of
-    failures as real ones, so the lockout message reveals nothing either.
+    One rule for every address, with or without an account: an attempt takes a number in its
+    address's window before any password is checked (from the account's row, or for an unknown
+    address from `attempts.UnknownAddressCounter`). The window opens at the first attempt and
+    lasts COUNSELOR_LOCKOUT_MINUTES; a success closes it. Attempts numbered up to
+    COUNSELOR_LOCKOUT_ATTEMPTS are checked, and the last of them, if wrong, says the account is
+    paused; later ones are refused unchecked until the window ends. Because the number is taken
+    atomically, parallel guesses can't get more checks than that. Every path verifies exactly
+    one argon2 hash (a throw-away one when there is no account or it is paused), so neither the
+    messages nor the time taken tell whether an account exists.
     """
-    now = clock.now()
+    attempts = current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]
     user = users.get_user_by_email(db, email=email)
     if user is None:
-        return _unknown_account(db, email=email, password=password)
-    if user.locked_until is not None and user.locked_until > now:
+        number = _unknown_counter().reserve(users.normalize_email(email),
+                                            window_seconds=_window_seconds())
+    else:
+        number = users.reserve_login_attempt(db, user=user, now=clock.now(),
+                                             window=timedelta(seconds=_window_seconds()))
+        # Now, not with the rest: holding the row (on SQLite the whole database) locked through
+        # the slow hash check would queue every other sign-in and write behind it.
+        db.commit()
+    if number > attempts:
         passwords.spend_verify_time(password)
-        return _refuse(db, user, "account locked", lockout_message())
+        return _refuse(db, user, "account locked" if user else "unknown email address",
+                       lockout_message())
+    if user is None:
+        passwords.spend_verify_time(password)
+        return _refuse(db, None, "unknown email address", _failure_message(number))
     matches, new_hash = passwords.verify_password(user.password_hash, password)
     if not matches:
-        return _wrong_password(db, user, now)
+        detail = "wrong password; account locked" if number == attempts else "wrong password"
+        return _refuse(db, user, detail, _failure_message(number))
     if not user.is_active:
         return _refuse(db, user, "account disabled", ACCOUNT_DISABLED)
     if new_hash is not None:
         user.password_hash = new_hash  # hashed with older parameters: upgrade it now
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = clock.now()
     db.add(user)
     return LoginOutcome(user)
+
+
+def _failure_message(number: int) -> str:
+    """What a wrong password numbered `number` in its window is told."""
+    if number < current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]:
+        return WRONG_CREDENTIALS
+    return lockout_message()
+
+
+def _window_seconds() -> int:
+    # Whole seconds, as the storage counts them, so both kinds of address get the same window.
+    return max(1, round(current_app.config["COUNSELOR_LOCKOUT_MINUTES"] * 60))
 
 
 def lockout_message() -> str:
     config = current_app.config
     return (f"That email address and password don't match. After "
             f"{count(config['COUNSELOR_LOCKOUT_ATTEMPTS'], 'failed attempt')}, signing in to this "
-            f"account is paused for {count(config['COUNSELOR_LOCKOUT_MINUTES'], 'minute')} to "
-            "keep it safe. Please wait and try again, or ask an admin to unlock it.")
+            f"account is paused for up to {count(config['COUNSELOR_LOCKOUT_MINUTES'], 'minute')} "
+            "to keep it safe. Please wait and try again, or ask an admin to unlock it.")
 
 
 def _refuse(db: Session, user: User | None, detail: str, message: str) -> LoginOutcome:
@@ -240,40 +266,22 @@ def _refuse(db: Session, user: User | None, detail: str, message: str) -> LoginO
     return LoginOutcome(None, message)
 
 
-def _wrong_password(db: Session, user: User, now: datetime) -> LoginOutcome:
-    config = current_app.config
-    if users.count_failed_login(db, user=user) < config["COUNSELOR_LOCKOUT_ATTEMPTS"]:
-        return _refuse(db, user, "wrong password", WRONG_CREDENTIALS)
-    # Locked from now; the count starts again when the lock runs out.
-    user.locked_until = now + timedelta(minutes=config["COUNSELOR_LOCKOUT_MINUTES"])
-    user.failed_logins = 0
-    db.add(user)
-    return _refuse(db, user, "wrong password; account locked", lockout_message())
-
-
 def init_failure_counter(app: App) -> None:
-    """Counters for failed sign-ins with unknown addresses, in the same kind of storage as the
-    rate limits (RATELIMIT_STORAGE_URI), so several worker processes can share them."""
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    if not isinstance(storage, Storage):  # an async:// URI: this app is synchronous
-        raise RuntimeError("RATELIMIT_STORAGE_URI must name a synchronous storage")
-    app.extensions[FAILURES_KEY] = storage
+    """The counter for unknown addresses, in the same storage as the rate limits, under the same
+    key prefix, falling back to memory as they do."""
+    config = app.config
+    app.extensions[FAILURES_KEY] = attempts.UnknownAddressCounter(
+        storage_uri=config["RATELIMIT_STORAGE_URI"],
+        storage_options=dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
+        key_prefix=config.get("RATELIMIT_KEY_PREFIX") or "",
+        secret=config["SECRET_KEY"],
+        fallback=bool(config.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED")),
+    )
 
 
-def _unknown_account(db: Session, *, email: str, password: str) -> LoginOutcome:
-    """Failures for addresses without an account are counted outside the database (by hash:
-    the address itself is kept nowhere), to answer exactly as for a real account."""
-    passwords.spend_verify_time(password)
-    config = current_app.config
-    window = FixedWindowRateLimiter(current_app.extensions[FAILURES_KEY])
-    item = RateLimitItemPerMinute(config["COUNSELOR_LOCKOUT_ATTEMPTS"],
-                                  config["COUNSELOR_LOCKOUT_MINUTES"])
-    key = hashlib.sha256(users.normalize_email(email).encode()).hexdigest()
-    if window.test(item, "counselor-login-unknown", key):
-        window.hit(item, "counselor-login-unknown", key)
-    is_locked = not window.test(item, "counselor-login-unknown", key)
-    return _refuse(db, None, "unknown email address",
-                   lockout_message() if is_locked else WRONG_CREDENTIALS)
+def _unknown_counter() -> attempts.UnknownAddressCounter:
+    counter: attempts.UnknownAddressCounter = current_app.extensions[FAILURES_KEY]
+    return counter
 
 
 def sign_in(db: Session, *, user: User) -> None:

@@ -8,7 +8,7 @@ their SHA-256 is stored, as for saved results, so a copy of the database opens n
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, literal, or_, update
 from sqlmodel import Session, col, select
 
 from recovery.counselor import passwords
@@ -114,16 +114,33 @@ def set_active(session: Session, *, user: User, is_active: bool, now: datetime) 
     session.add(user)
 
 
-def count_failed_login(session: Session, *, user: User) -> int:
-    """Add one failed sign-in and return the new count. One UPDATE, so parallel guesses can't
-    all read the same old count and slip past the lockout."""
-    count = session.exec(
+def reserve_login_attempt(session: Session, *, user: User, now: datetime,
+                          window: timedelta) -> int:
+    """Count one sign-in attempt against `user`, before its password is checked, and return its
+    number in the current window (which opens at the first attempt after the last one ran out,
+    and lasts `window`; `locked_until` holds its end).
+
+    One UPDATE ... RETURNING: parallel attempts each get a number of their own, so no more of
+    them than the lockout allows can ever reach the password check. (In SQL every SET reads the
+    row as it was, so both CASEs see the same old window.)
+    """
+    window_ended = or_(col(User.locked_until).is_(None), col(User.locked_until) <= now)
+    # Typed as the column, so SQLite stores it in the same form as other datetimes.
+    window_end = literal(now + window, type_=User.__table__.c.locked_until.type)  # type: ignore[attr-defined]  # SQLModel sets it
+    number = session.exec(
         update(User).where(col(User.id) == user.id)
-        .values(failed_logins=col(User.failed_logins) + 1)
+        .values(failed_logins=case((window_ended, 1), else_=col(User.failed_logins) + 1),
+                locked_until=case((window_ended, window_end), else_=col(User.locked_until)))
         .returning(col(User.failed_logins))
     ).scalar_one()
     session.refresh(user)
-    return int(count)
+    return int(number)
+
+
+def is_locked(user: User, *, now: datetime, attempts: int) -> bool:
+    """Whether `user` has used up its `attempts` in a window that hasn't ended."""
+    return (user.failed_logins >= attempts and user.locked_until is not None
+            and user.locked_until > now)
 
 
 # --- Sign-in sessions ----------------------------------------------------------------------

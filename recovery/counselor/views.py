@@ -400,10 +400,12 @@ def render_login(form: LoginForm, *, message: str | None = None,
 
 def render_users(form: InviteForm, *, status: int = 200) -> tuple[str, int]:
     db = get_session()
+    everyone, now = users.list_users(db), clock.now()
+    attempts = current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]
+    locked = {user.id for user in everyone if users.is_locked(user, now=now, attempts=attempts)}
     return render_template(
-        "counselor/users.html", form=form, problems=form_problems(form),
-        users=users.list_users(db), invitations=users.pending_invitations(db, now=clock.now()),
-        me=admin(), now=clock.now()), status
+        "counselor/users.html", form=form, problems=form_problems(form), users=everyone,
+        locked=locked, invitations=users.pending_invitations(db, now=now), me=admin()), status
 
 
 def render_accept(invitation: Invitation, form: AcceptInvitationForm, *,

@@ -20,7 +20,7 @@ from tests.counselor.conftest import (
 )
 
 WRONG = "That email address and password don't match. Please check them and try again."
-LOCKED = "signing in to this account is paused for 15 minutes"
+LOCKED = "signing in to this account is paused for up to 15 minutes"
 
 
 def test_sign_in_goes_to_the_dashboard(app: Flask, counselor: Account,
