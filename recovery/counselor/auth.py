@@ -274,7 +274,8 @@ def init_failure_counter(app: App) -> None:
         storage_uri=config["RATELIMIT_STORAGE_URI"],
         storage_options=dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
         key_prefix=config.get("RATELIMIT_KEY_PREFIX") or "",
-        secret=config["SECRET_KEY"],
+        # Only debug and testing runs may lack a secret key (config.check_secret_key).
+        secret=config.get("SECRET_KEY") or "",
         fallback=bool(config.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED")),
     )
 
