@@ -90,8 +90,8 @@ class AcceptInvitationForm(FlaskForm):
     )
     password = PasswordField(
         "Choose a password",
-        description=f"At least {passwords.MIN_LENGTH} characters. A few unrelated words make a "
-                    "strong password that is easy to type.",
+        description=f"At least {passwords.MIN_LENGTH} characters, and not easy to guess. A few "
+                    "unrelated words make a strong password that is easy to type.",
         validators=[InputRequired("Please choose a password.")],
         render_kw={"autocomplete": "new-password"},
     )
@@ -109,7 +109,8 @@ class AcceptInvitationForm(FlaskForm):
         self.invited_email = email  # the password must not be the same as this
 
     def validate_password(self, field: Field) -> None:
-        problem = passwords.password_problem(field.data or "", email=self.invited_email)
+        problem = passwords.password_problem(field.data or "", email=self.invited_email,
+                                             name=self.display_name.data or "")
         if problem is not None:
             raise ValidationError(problem)
 

@@ -90,7 +90,7 @@ def create_user(
 ) -> User:
     """Add an account after checking every field; AccountError says what is wrong."""
     problem = (email_problem(email) or display_name_problem(display_name) or role_problem(role)
-               or passwords.password_problem(password, email=email))
+               or passwords.password_problem(password, email=email, name=display_name))
     if problem is not None:
         raise AccountError(problem)
     if get_user_by_email(session, email=email) is not None:

@@ -186,6 +186,8 @@ def test_bad_invitations_are_refused(admin_client: FlaskClient, counselor: Accou
     ({"password": "too short"}, "at least 12 characters"),
     ({"password": "x" * 257}, "at most 256 characters"),
     ({"password": "New@example.org"}, "Please don't use your email address"),
+    ({"password": "123456789012"}, "That password would be easy to guess"),
+    ({"password": "Noor New 2024"}, "That password would be easy to guess"),
     ({"password": ""}, "Please choose a password."),
     ({"confirm": "a different passphrase"}, "The two passwords are different."),
 ])

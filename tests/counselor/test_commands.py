@@ -1,6 +1,7 @@
 """`flask --app recovery create-user`: the first admin is made here, and mistakes get a plain
 message and a non-zero exit, never a traceback."""
 
+import pytest
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -93,6 +94,15 @@ def test_refuses_the_email_as_password(runner: FlaskCliRunner, db_session: Sessi
     result = create_user(runner, "--email", "long.name@example.org", "--role", "admin",
                          password="Long.Name@example.org")
     assert_refused(result, "Please don't use your email address as your password.")
+    assert db_session.exec(select(User)).all() == []
+
+
+@pytest.mark.parametrize("password", ["passwordpassword", " " * 12, "ada@example.org1"])
+def test_refuses_an_easily_guessed_password(runner: FlaskCliRunner, db_session: Session,
+                                            password: str) -> None:
+    result = create_user(runner, "--email", "ada@example.org", "--role", "admin",
+                         password=password)
+    assert_refused(result, "That password would be easy to guess")
     assert db_session.exec(select(User)).all() == []
 
 

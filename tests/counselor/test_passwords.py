@@ -79,15 +79,33 @@ def test_a_broken_stored_hash_just_fails(app: Flask) -> None:
             PasswordHasher().verify("not a hash", PASSWORD)  # what verify_password absorbs
 
 
+LONG_AND_STRONG = ("Otters juggle seventeen blue lanterns beside the quiet harbour wall "
+                   + "while gulls argue. " * 10)[:256]
+EASY = "That password would be easy to guess"
+
+
 @pytest.mark.parametrize("password, email, problem", [
     ("x" * 11, "a@example.org", "at least 12 characters"),
-    ("x" * 12, "a@example.org", None),
-    ("x" * 256, "a@example.org", None),
+    (LONG_AND_STRONG, "a@example.org", None),
     ("x" * 257, "a@example.org", "at most 256 characters"),
     ("long.name@example.org", "long.name@example.org", "your email address"),
     (" Long.Name@Example.org ", "long.name@example.org", "your email address"),
-    ("long.name@example.org!", "long.name@example.org", None),
     ("  twelve spaces  ", "a@example.org", None),
+    ("a long enough passphrase", "a@example.org", None),
+    ("correct horse battery staple", "a@example.org", None),
+    ("Tr0ub4dor&3 xylophone", "a@example.org", None),
+    # Common and trivially guessable: refused, with zxcvbn's advice.
+    (" " * 12, "a@example.org", EASY),
+    ("a" * 12, "a@example.org", EASY),
+    ("x" * 12, "a@example.org", EASY),
+    ("x" * 256, "a@example.org", EASY),
+    ("123456789012", "a@example.org", "commonly used password"),
+    ("passwordpassword", "a@example.org", EASY),
+    ("qwertyuiop123", "a@example.org", EASY),
+    ("iloveyou2024!", "a@example.org", EASY),
+    # The person's own email address and name are the first things a guesser tries.
+    ("long.name@example.org1", "long.name@example.org", EASY),
+    ("long.name@example.org!", "long.name@example.org", EASY),
 ])
 def test_password_rules(password: str, email: str, problem: str | None) -> None:
     found = passwords.password_problem(password, email=email)
@@ -95,3 +113,10 @@ def test_password_rules(password: str, email: str, problem: str | None) -> None:
         assert found is None
     else:
         assert found is not None and problem in found
+
+
+def test_the_persons_name_counts_as_easy_to_guess() -> None:
+    assert passwords.password_problem("Ada Lovelace 1815", email="a@example.org") is None
+    found = passwords.password_problem("Ada Lovelace 1815", email="a@example.org",
+                                       name="Ada Lovelace")
+    assert found is not None and EASY in found
