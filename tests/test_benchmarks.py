@@ -1,0 +1,31 @@
+"""Every benchmark under benchmarks/ still works: each runs in its smoke mode (tiny sizes, a
+few seconds, every code path and check, no targets judged) and must exit 0. A benchmark is a
+script, not a test; this only makes sure none silently stops working."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parents[1]
+
+
+def run_benchmark(script: str, *args: str, timeout: int = 300) -> str:
+    done = subprocess.run([sys.executable, f"benchmarks/{script}", "--smoke", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Traceback" not in output, output
+    return output
+
+
+def this_runs_database() -> str:
+    """The database this test run uses: the benchmarks run on it too."""
+    return os.environ.get("RECOVERY_TEST_DATABASE_URL") or "sqlite"
+
+
+def test_the_load_benchmark_runs() -> None:
+    output = run_benchmark("load_bench.py", "--database-url", this_runs_database())
+    for phase in ("hello", "shell", "journey", "page", "submission"):
+        assert f"\n{phase} " in output
+    assert "every submitted screening stored exactly once: yes" in output
