@@ -3,7 +3,8 @@ keyword-only functions that never commit (the view commits once, with its audit 
 
 Access is decided in one place, `client_or_404`: a counselor sees their own clients and those
 shared with them, and nothing else; everyone else gets a 404, so a guessed id reveals nothing,
-not even that the client exists. Admins get no special access.
+not even that the client exists. Admins get no special access. What may be done to a client
+once it is open is decided here too (`can_delete`, `can_share`): see "Access" below.
 """
 
 import secrets
@@ -92,6 +93,25 @@ def client_or_404(session: Session, user: User, client_id: int) -> Client:
 
 def is_owner(user: User, client: Client) -> bool:
     return client.counselor_id == user.id
+
+
+# Everyone a client is shared with works on them: screenings, notes, plans, the name. Erasing
+# anything (the client, a screening, a plan with all its versions) and deciding who else may
+# open the client stay with the owner, who answers for the record: a colleague can't take away
+# what they were lent. Views refuse with a 403 and OWNER_ONLY, and templates ask the same
+# functions whether to show the button.
+OWNER_ONLY = ("Only the counselor who added this client can {what}. Please ask them if it "
+              "needs doing. Nothing changed.")
+
+
+def can_delete(user: User, client: Client) -> bool:
+    """Whether `user` may erase `client` or anything recorded about them."""
+    return is_owner(user, client)
+
+
+def can_share(user: User, client: Client) -> bool:
+    """Whether `user` may share `client` with a colleague, or stop sharing."""
+    return is_owner(user, client)
 
 
 # --- The caseload --------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 The pages are the plan builder's own (recovery.plans.views), served here under
 /counselor/clients/<client_id>/plans/<plan_id>/... Before any of them runs, `guard` checks that
 the visitor is signed in (else: sign-in page), may open the client (else 404) and that the plan
-is that client's (else 404), and audits the request: a GET as a view (an export for the plan
-file and the PDFs), a POST as a change or deletion. A POST's event joins the view's own commit,
+is that client's (else 404), that a deletion is the visitor's to make (`clients.can_delete`,
+else 403), and audits the request: a GET as a view (an export for the plan file and the PDFs),
+a POST as a change or deletion. A POST's event joins the view's own commit,
 so a refused change leaves no event behind.
 """
 
@@ -29,11 +30,13 @@ EXPORT_VIEWS = frozenset({"download", "plan_pdf"})
 
 @dataclass(frozen=True)
 class ClientPlan:
-    """The plan `plan_id` of client `client_id`; `client` is filled in once access is checked."""
+    """The plan `plan_id` of client `client_id`; `client` and `can_delete` are filled in once
+    access is checked."""
 
     client_id: int
     plan_id: int
     client: Client | None = None
+    can_delete: bool = False
 
     @property
     def url_values(self) -> dict[str, Any]:
@@ -57,10 +60,13 @@ def guard() -> ResponseReturnValue | None:
     pending: ClientPlan = g.plan_address
     db = get_session()
     client = clients.client_or_404(db, user, pending.client_id)
-    g.plan_address = checked = ClientPlan(pending.client_id, pending.plan_id, client)
+    g.plan_address = checked = ClientPlan(pending.client_id, pending.plan_id, client,
+                                          can_delete=clients.can_delete(user, client))
     if checked.find(db) is None:
         raise Refused(404, NOT_FOUND)
     view = (request.endpoint or "").rsplit(".", 1)[-1]
+    if view == "delete" and not checked.can_delete:  # the confirmation page too
+        raise Refused(403, clients.OWNER_ONLY.format(what="delete a plan"))
     if request.method in ("GET", "HEAD"):
         action = "export" if view in EXPORT_VIEWS else "view"
     else:

@@ -19,7 +19,7 @@ from recovery.content.model import Content, Step
 from recovery.counselor import audit, auth, clients, clock, screenings
 from recovery.counselor.auth import current_user
 from recovery.counselor.forms import ConfirmForm, NotesForm, OverrideForm, form_problems
-from recovery.counselor.views import OWNER_ONLY, me
+from recovery.counselor.views import me
 from recovery.db import get_session
 from recovery.errors import render_error
 from recovery.models import Client, ClientScreening
@@ -227,8 +227,8 @@ def make_plan(client_id: int, screening_id: int) -> ResponseReturnValue:
 @bp.route("/screenings/<int:screening_id>/delete", methods=["GET", "POST"])
 def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
     client, screening = visible_screening(client_id, screening_id)
-    if not clients.is_owner(me(), client):
-        return render_error(403, OWNER_ONLY.format(what="delete a screening"))
+    if not clients.can_delete(me(), client):
+        return render_error(403, clients.OWNER_ONLY.format(what="delete a screening"))
     form = ConfirmForm()
     db = get_session()
     if not form.validate_on_submit():
@@ -335,5 +335,5 @@ def render_screening(client: Client, screening: ClientScreening, notes_form: Not
         result=screening.result, notes_form=notes_form, choice_form=choice_form,
         problems=form_problems(notes_form) + form_problems(choice_form),
         path_titles=path_titles(content), resources=journey.crisis_resources(content),
-        locales=content.crisis_locales, is_owner=clients.is_owner(me(), client),
+        locales=content.crisis_locales, can_delete=clients.can_delete(me(), client),
         plan_form=ConfirmForm()), status

@@ -107,8 +107,6 @@ def dashboard() -> str:
 # Every view that touches one client starts with `clients.client_or_404`: own or shared, or 404.
 
 RECENT_SCREENINGS = 5
-OWNER_ONLY = ("Only the counselor who added this client can {what}. Please ask them if it "
-              "needs doing. Nothing changed.")
 
 
 @bp.get("/clients")
@@ -188,8 +186,8 @@ def rename_client(client_id: int) -> ResponseReturnValue:
 def share_client(client_id: int) -> ResponseReturnValue:
     db = get_session()
     client = clients.client_or_404(db, me(), client_id)
-    if not clients.is_owner(me(), client):
-        return render_error(403, OWNER_ONLY.format(what="share them"))
+    if not clients.can_share(me(), client):
+        return render_error(403, clients.OWNER_ONLY.format(what="share them"))
     form = ShareClientForm()
     if not form.validate_on_submit():
         return render_client(client, RenameClientForm(name=client.name or ""), form,
@@ -211,8 +209,8 @@ def share_client(client_id: int) -> ResponseReturnValue:
 def delete_client(client_id: int) -> ResponseReturnValue:
     db = get_session()
     client = clients.client_or_404(db, me(), client_id)
-    if not clients.is_owner(me(), client):
-        return render_error(403, OWNER_ONLY.format(what="delete them"))
+    if not clients.can_delete(me(), client):
+        return render_error(403, clients.OWNER_ONLY.format(what="delete them"))
     form = ConfirmForm()
     if not form.validate_on_submit():
         audit.record(db, user=me(), action="view", object_type="client", object_id=client_id,
@@ -359,7 +357,8 @@ def render_client(client: Client, rename_form: RenameClientForm, share_form: Sha
     return render_template(
         "counselor/client.html", client=client,
         owner=users.get_user(db, user_id=client.counselor_id),
-        is_owner=clients.is_owner(me(), client), shares=clients.shares(db, client=client),
+        is_owner=clients.is_owner(me(), client), can_share=clients.can_share(me(), client),
+        can_delete=clients.can_delete(me(), client), shares=clients.shares(db, client=client),
         rename_form=rename_form, share_form=share_form, problems=problems,
         recent=screenings.summaries(db, client=client, limit=RECENT_SCREENINGS),
         plans=plan_store.client_plans(db, client_id=client.id or 0),

@@ -95,6 +95,11 @@ class PlanAddress(Protocol):
     def client(self) -> Client | None:
         """The client the plan belongs to in the counselor workspace; None for a private link."""
 
+    @property
+    def can_delete(self) -> bool:
+        """Whether this visitor may delete the plan, so whether the page offers it (the
+        address's own checks refuse the deletion itself)."""
+
     def find(self, session: Session) -> RelapsePlan | None: ...
 
     def after_delete_url(self) -> str: ...
@@ -107,6 +112,7 @@ class PrivateLink:
 
     token: str
     client: None = None
+    can_delete: bool = True  # the link is the whole key: whoever has it may delete
 
     @property
     def url_values(self) -> dict[str, Any]:
@@ -183,7 +189,8 @@ def add_plan_pages(target: Blueprint, prefix: str,
     @target.context_processor
     def plan_context() -> dict[str, Any]:
         found = g.get("plan_address")
-        return {"client": found.client if found is not None else None}
+        return {"client": found.client if found is not None else None,
+                "can_delete_plan": found is not None and found.can_delete}
 
     # These pages check CSRF themselves, after raising the body limit for plan files: the
     # app-wide check would read the body first, under the app's smaller limit.
