@@ -195,6 +195,18 @@ def share(session: Session, *, client: Client, email: str, now: datetime) -> Use
     return other
 
 
+def unshare(session: Session, *, client: Client, other: User, now: datetime) -> None:
+    """Stop sharing `client` with `other`: from their next request on, the client is a 404 for
+    them like any other. What they recorded (screenings, plan versions) stays with the client."""
+    outcome = session.exec(delete(ClientShare).where(col(ClientShare.client_id) == client.id,
+                                                     col(ClientShare.user_id) == other.id))
+    if not outcome.rowcount:  # stopped meanwhile, say from another tab
+        raise ClientError(f"This client isn't shared with {other.email} any more. "
+                          "Nothing changed.")
+    client.updated_at = now
+    session.add(client)
+
+
 def delete_client(session: Session, *, client: Client) -> None:
     """Erase the client; the database cascades to shares (and later, everything else)."""
     # Explicit too, so nothing depends on the ORM knowing about the cascade.

@@ -21,6 +21,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from recovery.counselor import clients, passwords, screenings, users
 from recovery.db import get_session
+from recovery.models import User
 
 
 def strip(value: object) -> object:
@@ -147,6 +148,26 @@ class ShareClientForm(FlaskForm):
         InputRequired("Please enter the email address of the counselor to share with."),
         check_with(users.email_problem),
     ])
+
+
+class StopSharingForm(FlaskForm):
+    """Whom to stop sharing a client with: the choices are the client's colleagues, set per
+    request, so only someone it is shared with can be chosen."""
+
+    user_id = SelectField(
+        "Stop sharing with", validate_choice=False,
+        description="They can no longer open this client, its screenings or its plans. What "
+                    "they recorded stays with the client.",
+    )
+
+    def __init__(self, *args: Any, colleagues: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [SelectChoice(str(user.id), f"{user.display_name} ({user.email})")
+                                for user in colleagues]
+
+    def validate_user_id(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in self.user_id.choices}:
+            raise ValidationError("Please choose one of the colleagues in the list.")
 
 
 class ConfirmForm(FlaskForm):

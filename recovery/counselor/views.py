@@ -34,6 +34,7 @@ from recovery.counselor.forms import (
     NewClientForm,
     RenameClientForm,
     ShareClientForm,
+    StopSharingForm,
     form_problems,
 )
 from recovery.db import get_engine, get_session
@@ -204,6 +205,38 @@ def share_client(client_id: int) -> ResponseReturnValue:
     return redirect(url_for(".client_page", client_id=client_id), code=303)
 
 
+@bp.post("/clients/<int:client_id>/unshare")
+@login_required
+def unshare_client(client_id: int) -> ResponseReturnValue:
+    db = get_session()
+    client = clients.client_or_404(db, me(), client_id)
+    if not clients.can_share(me(), client):
+        return render_error(403, clients.OWNER_ONLY.format(what="stop sharing them"))
+    colleagues = clients.shares(db, client=client)
+    if not colleagues:  # the form isn't shown then: stopped meanwhile, say from another tab
+        return render_client(client, RenameClientForm(name=client.name or ""),
+                             ShareClientForm(formdata=None), status=422,
+                             message="This client isn't shared with anyone any more. "
+                                     "Nothing changed.")
+    form = StopSharingForm(colleagues=colleagues)
+    if not form.validate_on_submit():
+        return render_client(client, RenameClientForm(name=client.name or ""),
+                             ShareClientForm(formdata=None), stop_form=form, status=422)
+    other = next(user for user in colleagues if str(user.id) == form.user_id.data)
+    try:
+        clients.unshare(db, client=client, other=other, now=clock.now())
+    except clients.ClientError as error:
+        return render_client(client, RenameClientForm(name=client.name or ""),
+                             ShareClientForm(formdata=None), stop_form=form,
+                             message=error.message, status=422)
+    audit.record(db, user=me(), action="update", object_type="client", object_id=client_id,
+                 detail=f"code {client.code}; stopped sharing with user {other.id}")
+    db.commit()
+    flash(f"{other.email} can no longer open this client. What they recorded stays with it.",
+          "success")
+    return redirect(url_for(".client_page", client_id=client_id), code=303)
+
+
 @bp.route("/clients/<int:client_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_client(client_id: int) -> ResponseReturnValue:
@@ -351,14 +384,19 @@ def page_number(raw: str) -> int | None:
 
 
 def render_client(client: Client, rename_form: RenameClientForm, share_form: ShareClientForm,
-                  *, message: str | None = None, status: int = 200) -> tuple[str, int]:
+                  *, stop_form: StopSharingForm | None = None, message: str | None = None,
+                  status: int = 200) -> tuple[str, int]:
     db = get_session()
-    problems = form_problems(rename_form) + form_problems(share_form, message)
+    shares = clients.shares(db, client=client)
+    if stop_form is None:  # never filled from another form's post
+        stop_form = StopSharingForm(colleagues=shares, formdata=None)
+    problems = (form_problems(rename_form) + form_problems(share_form, message)
+                + form_problems(stop_form))
     return render_template(
-        "counselor/client.html", client=client,
+        "counselor/client.html", client=client, stop_form=stop_form,
         owner=users.get_user(db, user_id=client.counselor_id),
         is_owner=clients.is_owner(me(), client), can_share=clients.can_share(me(), client),
-        can_delete=clients.can_delete(me(), client), shares=clients.shares(db, client=client),
+        can_delete=clients.can_delete(me(), client), shares=shares,
         rename_form=rename_form, share_form=share_form, problems=problems,
         recent=screenings.summaries(db, client=client, limit=RECENT_SCREENINGS),
         plans=plan_store.client_plans(db, client_id=client.id or 0),

@@ -257,10 +257,11 @@ def test_every_client_url_is_a_404_for_another_counselor(
     code = db_session.get(Client, client_id).code  # type: ignore[union-attr]
     outsider = sign_in(other)
     urls = client_urls(app, client_id)
-    assert len(urls) == 5  # read from the URL map: a new client URL is checked here too
+    assert len(urls) == 6  # read from the URL map: a new client URL is checked here too
     for method, url in urls:
         response = outsider.open(url, method=method,
-                                 data={"name": "taken", "email": other.email})
+                                 data={"name": "taken", "email": other.email,
+                                       "user_id": str(other.id)})
         assert response.status_code == 404, (method, url)
         body = response.get_data(as_text=True)
         assert code not in body and NAME not in body
@@ -452,7 +453,7 @@ def test_every_client_post_needs_a_csrf_token(app_csrf: Flask) -> None:
     client_id = added_id(created)
     posts = ["/counselor/clients/new"] + [url for method, url in client_urls(app_csrf, client_id)
                                           if method == "POST"]
-    assert len(posts) == 4
+    assert len(posts) == 5
     data = {"name": "Changed", "consent": "y", "email": "olu@example.org"}
     for url in posts:
         for sent in (data, data | {"csrf_token": "forged"}):
@@ -471,6 +472,16 @@ def test_every_client_post_needs_a_csrf_token(app_csrf: Flask) -> None:
         "name": "Changed", "csrf_token": csrf_token_from(page)}).status_code == 303
     assert client.post(f"/counselor/clients/{client_id}/shares", data={
         "email": "olu@example.org", "csrf_token": csrf_token_from(page)}).status_code == 303
+    with app_csrf.app_context():
+        colleague_id = get_session().exec(select(ClientShare.user_id)).one()
+    for sent in ({"user_id": str(colleague_id)},
+                 {"user_id": str(colleague_id), "csrf_token": "forged"}):
+        assert client.post(f"/counselor/clients/{client_id}/unshare",
+                           data=sent).status_code == 400
+    assert client.post(f"/counselor/clients/{client_id}/unshare", data={
+        "user_id": str(colleague_id), "csrf_token": csrf_token_from(page)}).status_code == 303
+    with app_csrf.app_context():
+        assert get_session().exec(select(func.count()).select_from(ClientShare)).one() == 0
     confirm = client.get(f"/counselor/clients/{client_id}/delete")
     assert client.post(f"/counselor/clients/{client_id}/delete", data={
         "csrf_token": csrf_token_from(confirm)}).status_code == 303
@@ -478,20 +489,26 @@ def test_every_client_post_needs_a_csrf_token(app_csrf: Flask) -> None:
 
 JUNK: list[dict[str, Any] | bytes] = [
     {},
-    {"name": ["a", "b"], "consent": ["y", "n"], "email": ["a@example.org", "b@example.org"]},
-    {"name": "é" * 5000, "consent_note": "\x00" * 300, "email": "\u202e" * 50},
-    {"name": "\ufffe", "consent": "\x00", "email": "\r\n", "consent_note": "x" * 10_000},
-    b"name=%ff%fe&consent=%c3%28&email=%80&consent_note=%ed%a0%80",
+    {"name": ["a", "b"], "consent": ["y", "n"], "email": ["a@example.org", "b@example.org"],
+     "user_id": ["1", "2"]},
+    {"name": "é" * 5000, "consent_note": "\x00" * 300, "email": "\u202e" * 50,
+     "user_id": "9" * 5000},
+    {"name": "\ufffe", "consent": "\x00", "email": "\r\n", "consent_note": "x" * 10_000,
+     "user_id": "\x00"},
+    b"name=%ff%fe&consent=%c3%28&email=%80&consent_note=%ed%a0%80&user_id=%ff",
     {"csrf_token": "x", "page": "-1", "q": "%"},
 ]
 
 
 @pytest.mark.parametrize("junk", JUNK)
-def test_junk_in_any_client_form_is_never_a_500(app: Flask, casey: FlaskClient,
+def test_junk_in_any_client_form_is_never_a_500(app: Flask, casey: FlaskClient, other: Account,
                                                 junk: dict[str, Any] | bytes) -> None:
     client_id = new_client(casey, name=NAME)
+    # Shared, so that stopping sharing has a colleague to choose and reads the junk.
+    casey.post(f"/counselor/clients/{client_id}/shares", data={"email": other.email})
     for url in ["/counselor/clients/new", f"/counselor/clients/{client_id}/name",
-                f"/counselor/clients/{client_id}/shares"]:
+                f"/counselor/clients/{client_id}/shares",
+                f"/counselor/clients/{client_id}/unshare"]:
         response = casey.post(url, data=junk, content_type="application/x-www-form-urlencoded"
                               if isinstance(junk, bytes) else None)
         assert response.status_code < 500, (url, response.status_code)
