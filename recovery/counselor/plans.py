@@ -5,8 +5,8 @@ The pages are the plan builder's own (recovery.plans.views), served here under
 the visitor is signed in (else: sign-in page), may open the client (else 404) and that the plan
 is that client's (else 404), that a deletion is the visitor's to make (`clients.can_delete`,
 else 403), and audits the request: a GET as a view (an export for the plan file and the PDFs),
-a POST as a change or deletion. A POST's event joins the view's own commit,
-so a refused change leaves no event behind.
+a POST as a change or deletion. A POST's event joins the view's own commit, so a refused
+change leaves no event behind.
 """
 
 from dataclasses import dataclass
