@@ -9,6 +9,7 @@ from typing import IO, Any, NoReturn
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlmodel import Session
 
 from recovery.content.conditions import (
     AllOf,
@@ -19,7 +20,7 @@ from recovery.content.conditions import (
     Not,
 )
 from recovery.content.model import Content
-from recovery.db import get_session
+from recovery.db import maintenance_engine
 from recovery.questionnaire import store
 from recovery.screening.answers import AnswerError
 from recovery.screening.engine import screen
@@ -137,9 +138,9 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
 def purge_expired_command() -> None:
     """Delete saved results older than RESULT_RETENTION_DAYS. Safe to run from cron, as often
     as you like: one DELETE in one transaction, and a second run finds nothing to do."""
-    db = get_session()
-    deleted = store.purge_expired_assessments(db)
-    db.commit()
+    with maintenance_engine() as engine, Session(engine) as session:
+        deleted = store.purge_expired_assessments(session)
+        session.commit()
     click.echo(f"Deleted {deleted} expired saved result{'' if deleted == 1 else 's'}.")
 
 

@@ -135,6 +135,15 @@ class Defaults:
     # PostgreSQL: give up connecting after this many seconds, so a database that is down turns
     # into a quick 503 instead of a request that hangs until the worker is killed.
     DATABASE_CONNECT_TIMEOUT = 5
+    # PostgreSQL, seconds (0: none). A request's statement is cancelled after this long, and a
+    # connection silent for a second longer is dropped as hung: a 503 well before gunicorn's
+    # 30 s timeout. Our slowest request statement takes milliseconds.
+    DATABASE_STATEMENT_TIMEOUT = 5
+    # A transaction left open this long (a worker stuck between statements) is ended by the
+    # server, so it can't hold locks or block VACUUM.
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = 30
+    # Migrations, purge-expired and reseal may rightly take longer; 0 means no limit.
+    DATABASE_MAINTENANCE_STATEMENT_TIMEOUT = 0
 
 
 class ConfigError(RuntimeError):

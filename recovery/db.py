@@ -5,18 +5,24 @@ the request failed), so a view only has to `commit()` once. The schema is owned 
 (`recovery/migrations/`): `flask --app recovery init-db` and `setup` apply it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
+from psycopg.errors import _WaitTimeout  # what psycopg's wait() raises when its timeout ends
 from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from recovery import config
@@ -46,21 +52,82 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, connect_timeout: int | None = None, **kwargs: Any) -> Engine:
-    """Create an engine with our per-dialect settings (used by the app and by the tests)."""
+def make_engine(url: str, *, connect_timeout: int | None = None,
+                statement_timeout: float | None = None,
+                idle_in_transaction_timeout: float | None = None, **kwargs: Any) -> Engine:
+    """Create an engine with our per-dialect settings (used by the app and by the tests).
+
+    On PostgreSQL, `statement_timeout` and `idle_in_transaction_timeout` (seconds; None or 0 for
+    none) are set for every session, and a connection that hears nothing back for a little
+    longer than the statement timeout is closed as broken (see `_GuardedConnection`).
+    """
     url = normalize_database_url(url)
-    backend = make_url(url).get_backend_name()
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
     # SQL errors would otherwise quote the bound values (answers, plan text) into the logs.
     kwargs.setdefault("hide_parameters", True)
+    reply_timeout = None
     if backend == "postgresql":
         # Survive PostgreSQL restarts and idle-connection reaping between requests.
         kwargs.setdefault("pool_pre_ping", True)
+        connect_args = kwargs.setdefault("connect_args", {})
         if connect_timeout:
-            kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", connect_timeout)
+            connect_args.setdefault("connect_timeout", connect_timeout)
+        settings = {"statement_timeout": statement_timeout,
+                    "idle_in_transaction_session_timeout": idle_in_transaction_timeout}
+        options = " ".join(f"-c {name}={round(seconds * 1000)}"
+                           for name, seconds in settings.items() if seconds)
+        if options:
+            # connect_args replaces the URL's own `options` (the tests' search_path): keep both.
+            earlier = parsed.query.get("options")
+            connect_args["options"] = " ".join(
+                [*([earlier] if isinstance(earlier, str) else earlier or ()), options])
+        if statement_timeout:
+            reply_timeout = statement_timeout + REPLY_MARGIN_SECONDS
+            connect_args.update(TCP_GUARD)
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+    if reply_timeout is not None:
+        guard = partial(_connect_guarded, reply_timeout=reply_timeout)
+        event.listen(engine, "do_connect", guard)
     return engine
+
+
+# The server cancels a statement after statement_timeout and says so at once; silence for this
+# much longer means it isn't answering at all (hung, or the network is gone).
+REPLY_MARGIN_SECONDS = 1.0
+# libpq: notice a peer that vanished (no ACK for sent data within tcp_user_timeout, or no answer
+# to keepalive probes on an idle pooled connection) instead of waiting for the kernel's minutes.
+TCP_GUARD = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 5,
+             "keepalives_count": 3, "tcp_user_timeout": 10_000}
+
+
+class _GuardedConnection(psycopg.Connection[Any]):
+    """A psycopg connection that gives up waiting for the server after `reply_timeout` seconds.
+
+    libpq has no read timeout, so a server that accepts a query and never answers (a frozen
+    process, a half-open connection) would hold the worker until gunicorn kills it. Giving up
+    closes the connection, so SQLAlchemy discards it and the request answers 503.
+    """
+
+    reply_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        try:
+            return super().wait(gen, interval, timeout if timeout is not None
+                                else self.reply_timeout)
+        except _WaitTimeout:
+            # The protocol state is unknown once we stop listening: never reuse the connection.
+            self.pgconn.finish()
+            raise psycopg.OperationalError("the database did not answer in time") from None
+
+
+def _connect_guarded(dialect: Any, connection_record: Any, cargs: Any, cparams: Any, *,
+                     reply_timeout: float) -> Any:
+    connection = _GuardedConnection.connect(*cargs, **cparams)
+    connection.reply_timeout = reply_timeout
+    return connection
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -153,7 +220,24 @@ def _raise_on_foreign_key_violations(connection: Connection) -> None:
 
 
 def upgrade_database(app: Flask, revision: str = "head") -> None:
-    upgrade_engine(get_engine(app), revision)
+    with maintenance_engine(app) as engine:
+        upgrade_engine(engine, revision)
+
+
+@contextmanager
+def maintenance_engine(app: Flask | None = None) -> Iterator[Engine]:
+    """A short-lived engine for commands that may rightly run long (migrations, purges,
+    re-sealing): the request engine's statement and idle timeouts would cut them off, so this
+    one has `DATABASE_MAINTENANCE_STATEMENT_TIMEOUT` (none by default) instead."""
+    app = app or current_app
+    engine = make_engine(
+        app.config["DATABASE_URL"], connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
+        statement_timeout=app.config["DATABASE_MAINTENANCE_STATEMENT_TIMEOUT"],
+        poolclass=NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def engine_is_current(engine: Engine) -> bool:
@@ -203,7 +287,9 @@ def init_app(app: Flask) -> None:
     """Create the app's engine and register session teardown and the database CLI commands."""
     # Created eagerly: engines connect lazily, and this avoids a creation race between threads.
     app.extensions[ENGINE_KEY] = make_engine(
-        app.config["DATABASE_URL"], connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"])
+        app.config["DATABASE_URL"], connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
+        statement_timeout=app.config["DATABASE_STATEMENT_TIMEOUT"],
+        idle_in_transaction_timeout=app.config["DATABASE_IDLE_IN_TRANSACTION_TIMEOUT"])
     app.teardown_appcontext(close_session)
     app.cli.add_command(init_db_command)
     app.cli.add_command(setup_command)

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from recovery.db import get_engine
+from recovery.db import maintenance_engine
 from recovery.models import Client, ClientScreening, PlanRevision
 from recovery.sealed import CONFIG_KEY, new_key
 
@@ -36,7 +36,7 @@ def reseal_command() -> None:
     """Encrypt every sealed column again with the first key (safe to run more than once)."""
     if not current_app.config.get(CONFIG_KEY):
         raise click.ClickException(f"{CONFIG_KEY} is empty: there is no key to seal with.")
-    with Session(get_engine()) as session:
+    with maintenance_engine() as engine, Session(engine) as session:
         for model, name in SEALED_COLUMNS:
             count = reseal_column(session, model, name)
             click.echo(f"{model.__tablename__}.{name}: {count} rows sealed with the first key")
