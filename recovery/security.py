@@ -8,19 +8,31 @@ encrypted (Fernet: AES with an HMAC), with a key derived from SECRET_KEY.
 
 import base64
 import hashlib
+import io
 import time
 import zlib
-from typing import Any
+from typing import IO, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    request,
+)
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect, same_origin
 from itsdangerous import BadSignature
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
 
 
 class SameOriginCSRFProtect(CSRFProtect):
@@ -220,7 +232,29 @@ def limit_blueprints(*, submissions: Blueprint) -> None:
     public_submission_limit(submissions)
 
 
+class BoundedRequest(Request):
+    """A request whose body over `max_content_length` is refused whole, chunked ones included.
+
+    With a Content-Length, Werkzeug refuses too big a body before reading it. Without one
+    (`Transfer-Encoding: chunked`, which gunicorn passes on) it stops reading at the limit and
+    lets the request go on with the part it read: a form cut short, parsed as if complete.
+    """
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        limit = self.max_content_length
+        if (self.content_length is not None or limit is None
+                or not self.environ.get("wsgi.input_terminated")):
+            return super().stream
+        # Read lazily, when the view first asks for the body: its limit is known by then.
+        body = self.environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            raise RequestEntityTooLarge()
+        return io.BytesIO(body)
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = BoundedRequest
     trust_reverse_proxy(app)
     app.session_interface = EncryptedCookieSessionInterface()
     # Before CSRF, so a flood is turned away without reading the form.
