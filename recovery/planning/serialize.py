@@ -34,7 +34,10 @@ MAX_SHORT = 80
 MAX_LINES = 50
 # Newlines and tabs are fine in free text; other control characters never belong in a plan.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-PHONE = re.compile(r"^[0-9+()\-. ]{0,40}$")
+# Line breaks of any kind, refused where the plan forms show a single line.
+LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+# \Z, not $: "$" also matches before a final newline.
+PHONE = re.compile(r"\A[0-9+()\-. ]{0,40}\Z")
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -87,6 +90,13 @@ class Reader:
             raise self.fail("must not be empty")
         return self.value
 
+    def line(self, max_length: int = MAX_TEXT, required: bool = False) -> str:
+        """Text for a field the plan forms show as one line (a name, a phone number)."""
+        text = self.text(max_length, required)
+        if LINE_BREAK.search(text):
+            raise self.fail("must be a single line")
+        return text
+
     def choice(self, allowed: tuple[str, ...]) -> str:
         if self.value not in allowed:
             raise self.fail(f"must be one of {', '.join(allowed)}")
@@ -126,25 +136,25 @@ def read_trigger(r: Reader) -> Trigger:
     actions = []
     for ar in f["actions"].items():
         af = ar.fields({"kind", "text"})
-        actions.append(Action(af["kind"].choice(ACTION_KINDS), af["text"].text(required=True)))
-    return Trigger(kind=f["kind"].slug(), text=f["text"].text(required=True),
+        actions.append(Action(af["kind"].choice(ACTION_KINDS), af["text"].line(required=True)))
+    return Trigger(kind=f["kind"].slug(), text=f["text"].line(required=True),
                    rank=f["rank"].choice(RANKS), actions=tuple(actions),
                    because=f["because"].text())
 
 
 def read_contact(r: Reader) -> Contact:
     f = r.fields({"name", "role", "phone"})
-    phone = f["phone"].text(40)
+    phone = f["phone"].line(40)
     if not PHONE.match(phone):
         raise f["phone"].fail("a phone number may hold digits, spaces, + ( ) - and . only")
-    return Contact(f["name"].text(MAX_SHORT, required=True), f["role"].text(MAX_SHORT), phone)
+    return Contact(f["name"].line(MAX_SHORT, required=True), f["role"].line(MAX_SHORT), phone)
 
 
 def read_meeting(r: Reader) -> Meeting:
     f = r.fields({"kind", "name", "day", "time", "place"})
-    return Meeting(kind=f["kind"].choice(MEETING_KINDS), name=f["name"].text(MAX_SHORT),
-                   day=f["day"].text(MAX_SHORT), time=f["time"].text(MAX_SHORT),
-                   place=f["place"].text(200))
+    return Meeting(kind=f["kind"].choice(MEETING_KINDS), name=f["name"].line(MAX_SHORT),
+                   day=f["day"].line(MAX_SHORT), time=f["time"].line(MAX_SHORT),
+                   place=f["place"].line(200))
 
 
 def read_review_date(r: Reader) -> str:
@@ -192,12 +202,12 @@ def draft_from_dict(data: Any) -> PlanDraft:
         raise f["crisis_locale"].fail("expected a two-letter country code")
 
     return PlanDraft(
-        content_version=f["content_version"].text(40, required=True),
+        content_version=f["content_version"].line(40, required=True),
         substance=f["substance"].slug(),
-        substance_text=f["substance_text"].text(MAX_SHORT, required=True),
+        substance_text=f["substance_text"].line(MAX_SHORT, required=True),
         review_date=read_review_date(f["review_date"]),
         crisis_locale=locale,
-        display_name=f["display_name"].text(40),
+        display_name=f["display_name"].line(40),
         goal=f["goal"].choice(GOALS),
         reasons=tuple(read_line(r) for r in f["reasons"].items()),
         triggers=tuple(read_trigger(r) for r in f["triggers"].items()),
@@ -205,7 +215,7 @@ def draft_from_dict(data: Any) -> PlanDraft:
         urge_plan=UrgePlan(delay_minutes=uf["delay_minutes"].integer(1, 240),
                            distractions=uf["distractions"].texts(),
                            grounding=uf["grounding"].text(),
-                           text_person=uf["text_person"].text(MAX_SHORT)),
+                           text_person=uf["text_person"].line(MAX_SHORT)),
         routine=tuple(read_line(r) for r in f["routine"].items()),
         contacts=tuple(read_contact(r) for r in f["contacts"].items()),
         meetings=tuple(read_meeting(r) for r in f["meetings"].items()),

@@ -32,7 +32,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
 
-from recovery.planning.serialize import CONTROL, MAX_LINES
+from recovery.planning.serialize import CONTROL, LINE_BREAK, MAX_LINES
 
 ALWAYS_ALLOWED = frozenset({"csrf_token", "base_revision"})
 CHOOSE_MESSAGE = "Please choose one of the options."
@@ -55,7 +55,7 @@ def no_control_characters(form: Any, field: Field) -> None:
 
 
 def one_line(form: Any, field: Field) -> None:
-    if field.data and "\n" in field.data:
+    if field.data and LINE_BREAK.search(field.data):
         raise ValidationError("Please keep this to one line.")
 
 

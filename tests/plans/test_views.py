@@ -677,6 +677,8 @@ BAD_EDITS: list[tuple[str, dict[str, Any], int]] = [
     ("about", {"display_name": "Sam\x7f"}, 422),
     # Line breaks where only one line fits.
     ("about", {"display_name": "Sam\nSmith"}, 422),
+    ("contacts", {"contacts-0-name": "Jo", "contacts-0-phone": "555\u20280100"}, 422),
+    ("meetings", {"meetings-0-kind": "na", "meetings-0-place": "Hall B\u2029Room 2"}, 422),
     # Wrong types and values that were never offered.
     ("about", {"goal": "maybe"}, 422),
     ("about", {"review_date": "2026-02-30"}, 422),
@@ -932,6 +934,19 @@ def test_uploading_into_a_plan_makes_the_file_the_next_version(
     again = upload(client, f"/plans/{plan}/import", json.dumps(file).encode(), base_revision="2")
     assert again.status_code == 302
     assert revision_numbers(app, plan) == [1, 2]  # the same plan again is not a new version
+
+
+def test_an_uploaded_phone_number_ending_in_a_newline_is_refused(
+        client: FlaskClient, app: Flask, plan: str) -> None:
+    file = json.loads(client.get(f"/plans/{plan}/plan.json").data)
+    file["contacts"] = [{"name": "Sam", "role": "sister", "phone": "555 0100\n"}]
+
+    response = upload(client, f"/plans/{plan}/import", json.dumps(file).encode(),
+                      base_revision="1")
+
+    assert response.status_code == 422
+    assert "must be a single line" in words(response)
+    assert revision_numbers(app, plan) == [1]
 
 
 def test_the_upload_pages_explain_themselves(client: FlaskClient, plan: str) -> None:
