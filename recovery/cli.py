@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import IO, Any, NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from recovery.content.conditions import (
 )
 from recovery.content.model import Content
 from recovery.db import maintenance_engine
+from recovery.plans import store as plan_store
 from recovery.questionnaire import store
 from recovery.screening.answers import AnswerError
 from recovery.screening.engine import screen
@@ -136,12 +137,16 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired_command() -> None:
-    """Delete saved results older than RESULT_RETENTION_DAYS. Safe to run from cron, as often
-    as you like: one DELETE in one transaction, and a second run finds nothing to do."""
+    """Delete saved results older than RESULT_RETENTION_DAYS and anonymous plans not saved for
+    PLAN_RETENTION_DAYS. Safe to run from cron, as often as you like: two DELETEs in one
+    transaction, and a second run finds nothing to do."""
+    cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
     with maintenance_engine() as engine, Session(engine) as session:
-        deleted = store.purge_expired_assessments(session)
+        results = store.purge_expired_assessments(session)
+        plans = plan_store.purge_expired_plans(session, saved_after=cutoff)
         session.commit()
-    click.echo(f"Deleted {deleted} expired saved result{'' if deleted == 1 else 's'}.")
+    click.echo(f"Deleted {results} expired saved result{'' if results == 1 else 's'}.")
+    click.echo(f"Deleted {plans} expired plan{'' if plans == 1 else 's'}.")
 
 
 def fail(message: str) -> NoReturn:

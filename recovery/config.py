@@ -107,10 +107,16 @@ class Defaults:
     # room full of people. PDFs cost about 0.3 s of CPU each.
     PUBLIC_SUBMISSION_RATE_LIMIT = "60 per minute"
     PDF_RATE_LIMIT = "20 per minute"
+    # New anonymous plans (made, made from a saved result, or imported) per address: each one is
+    # kept for PLAN_RETENTION_DAYS, so this bounds the storage one address can take a day.
+    PLAN_CREATION_RATE_LIMIT = "50 per day"
 
     # Saved anonymous results are deleted this many days after saving (`flask purge-expired`
     # from cron; expired ones are hidden before that).
     RESULT_RETENTION_DAYS = 90
+    # Anonymous plans are deleted this many days after their last save (the same command; hidden
+    # before that). A client's plan is kept with the client.
+    PLAN_RETENTION_DAYS = 365
 
     # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (Werkzeug's
     # ProxyFix). 0 trusts none, the only safe choice when clients reach the app directly.
@@ -252,11 +258,12 @@ def check_secret_key(app: Flask) -> None:
 
 def check_retention_days(app: Flask) -> None:
     """Refuse a retention that is not a whole number of days, at least one."""
-    days = app.config["RESULT_RETENTION_DAYS"]
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ConfigError(
-            f"RESULT_RETENTION_DAYS must be a whole number of days, at least 1 (got {days!r})."
-        )
+    for key in ("RESULT_RETENTION_DAYS", "PLAN_RETENTION_DAYS"):
+        days = app.config[key]
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ConfigError(
+                f"{key} must be a whole number of days, at least 1 (got {days!r})."
+            )
 
 
 def main(argv: list[str]) -> int:

@@ -107,11 +107,18 @@ def _pdf_limit() -> str:
     return str(current_app.config["PDF_RATE_LIMIT"])
 
 
+def _plan_creation_limit() -> str:
+    return str(current_app.config["PLAN_CREATION_RATE_LIMIT"])
+
+
 # Made once: the limiter keeps blueprint limits in a set, so applying these again for another
 # app changes nothing.
 public_submission_limit = limiter.shared_limit(
     _public_submission_limit, scope="public-submission", methods=["POST"])
 pdf_limit = limiter.limit(_pdf_limit)
+# On top of the submission budget (not instead of it): every new plan is kept for a year.
+plan_creation_limit = limiter.shared_limit(
+    _plan_creation_limit, scope="plan-creation", methods=["POST"], override_defaults=False)
 MAX_SESSION_BYTES = 64 * 1024  # far more than any answer set; a cookie holds at most 4 KB
 _NO_SESSION_COOKIE = "recovery_no_session_cookie"  # a flag on `g`
 

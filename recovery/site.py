@@ -16,6 +16,7 @@ def privacy() -> str:
     return render_template(
         "site/privacy.html",
         retention_days=config["RESULT_RETENTION_DAYS"],
+        plan_retention_days=config["PLAN_RETENTION_DAYS"],
         session_hours=int(config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 3600),
         idle_minutes=config["COUNSELOR_IDLE_MINUTES"],
     )

@@ -71,6 +71,7 @@ def assert_handled(response: TestResponse) -> None:
 def fuzz_app(app: Flask) -> Iterator[Flask]:
     """The test app with limits out of the way."""
     app.config.update(PUBLIC_SUBMISSION_RATE_LIMIT="100000 per minute",
+                      PLAN_CREATION_RATE_LIMIT="100000 per minute",
                       PDF_RATE_LIMIT="100000 per minute",
                       COUNSELOR_LOGIN_RATE_LIMIT="100000 per minute")
     yield app

@@ -106,7 +106,8 @@ def test_quick_exit_goes_where_the_config_says(make_app: Callable[..., Flask]) -
 
 def test_the_privacy_page_says_what_is_kept_where_how_long_and_who_sees_it(
         make_app: Callable[..., Flask]) -> None:
-    response = make_app(RESULT_RETENTION_DAYS=30).test_client().get("/privacy")
+    response = make_app(RESULT_RETENTION_DAYS=30, PLAN_RETENTION_DAYS=200
+                        ).test_client().get("/privacy")
 
     assert response.status_code == 200
     text = " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
@@ -116,6 +117,9 @@ def test_the_privacy_page_says_what_is_kept_where_how_long_and_who_sees_it(
         assert section in text
     assert text.count("What:") >= 4 and text.count("Who can see it:") >= 4
     assert "30 days, then we delete it" in text
+    assert "200 days after you last saved it, then we delete it with every version" in text
+    # Deleted rows outlive the DELETE in the database's files and in backups: say so.
+    assert "in the service's backups until those backups are themselves deleted" in text
     assert "until 2 hours after you last used the site" in text
     assert "no trackers" in text
 

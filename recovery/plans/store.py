@@ -8,7 +8,7 @@ silently overwrites the other.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
@@ -51,13 +51,30 @@ def _add_plan(session: Session, plan: RelapsePlan, draft: PlanDraft) -> None:
     session.add(_revision_row(plan.id, 1, draft))
 
 
-def get_plan(session: Session, *, token: str) -> RelapsePlan | None:
-    """The plan for `token`, or None if the token is malformed or unknown (no query for junk)."""
+def get_plan(session: Session, *, token: str,
+             saved_after: datetime | None = None) -> RelapsePlan | None:
+    """The plan for `token`, or None if the token is malformed or unknown (no query for junk),
+    or if it was last saved at or before `saved_after` (its retention is over)."""
     if not is_well_formed_token(token):
         return None
-    return session.exec(
-        select(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
-    ).first()
+    query = select(RelapsePlan).where(col(RelapsePlan.token_hash) == hash_token(token))
+    if saved_after is not None:
+        query = query.where(col(RelapsePlan.updated_at) > saved_after)
+    return session.exec(query).first()
+
+
+def retention_cutoff(days: int, *, now: datetime | None = None) -> datetime:
+    """Anonymous plans last saved at or before this moment are past their retention."""
+    return (now or datetime.now(UTC)) - timedelta(days=days)
+
+
+def purge_expired_plans(session: Session, *, saved_after: datetime) -> int:
+    """Delete every anonymous plan (with its revisions, by ON DELETE CASCADE) last saved at or
+    before `saved_after`; returns how many. A client's plan goes with the client, never here."""
+    outcome = session.exec(delete(RelapsePlan)
+                           .where(col(RelapsePlan.client_id).is_(None))
+                           .where(col(RelapsePlan.updated_at) <= saved_after))
+    return int(outcome.rowcount)
 
 
 def check_base_revision(plan: RelapsePlan, base_revision: int) -> None:

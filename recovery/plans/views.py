@@ -51,7 +51,7 @@ from recovery.plans.forms import ALWAYS_ALLOWED, PlanFileForm, PlanForm
 from recovery.questionnaire import journey
 from recovery.questionnaire import store as result_store
 from recovery.screening.answers import AnswerError, Answers
-from recovery.security import csrf
+from recovery.security import csrf, plan_creation_limit
 from recovery.seeds import current_content
 from recovery.tokens import TOKEN_PATTERN
 
@@ -119,7 +119,8 @@ class PrivateLink:
         return {"token": self.token}
 
     def find(self, session: Session) -> RelapsePlan | None:
-        plan = store.get_plan(session, token=self.token)
+        plan = store.get_plan(session, token=self.token, saved_after=store.retention_cutoff(
+            current_app.config["PLAN_RETENTION_DAYS"]))
         return plan if plan is not None and plan.client_id is None else None
 
     def after_delete_url(self) -> str:
@@ -231,6 +232,7 @@ def limit_body_then_check_csrf() -> None:
 
 
 @bp.post("/plans/new")
+@plan_creation_limit
 def new() -> Response:
     """A plan from the answers in this browser's session."""
     content = current_content()
@@ -242,6 +244,7 @@ def new() -> Response:
 
 
 @bp.post("/r/<token:token>/plan")
+@plan_creation_limit
 def new_from_result(token: str) -> Response:
     """A plan from a saved result (its answers, not today's session)."""
     assessment = result_store.get_assessment(get_session(), token=token)
@@ -251,6 +254,7 @@ def new_from_result(token: str) -> Response:
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
+@plan_creation_limit
 def import_new() -> Response | tuple[str, int]:
     """Start a plan here from a plan file (downloaded here or on another install)."""
     form = PlanFileForm()
