@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from recovery import create_app
 from recovery.models import Client, PlanRevision, RelapsePlan
-from recovery.plans import store
 from recovery.planning.serialize import draft_from_dict
+from recovery.plans import store
 from tests.counselor.conftest import create_account
 
 
