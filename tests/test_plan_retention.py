@@ -142,7 +142,7 @@ def test_the_retention_is_configurable(make_app: Callable[..., Flask], db_sessio
 @pytest.mark.parametrize("days", [0, -1, "365", 1.5, None, True])
 def test_a_plan_retention_that_is_not_a_positive_whole_number_stops_start_up(
         database_url: str, days: object) -> None:
-    with pytest.raises(RuntimeError, match="PLAN_RETENTION_DAYS must be a whole number"):
+    with pytest.raises(SystemExit, match="PLAN_RETENTION_DAYS must be a whole number"):
         create_app({"TESTING": True, "DATABASE_URL": database_url,
                     "PLAN_RETENTION_DAYS": days})
 
