@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).parents[1]
 
 
 def run_benchmark(script: str, *args: str, timeout: int = 300) -> str:
+    # PYTHONPATH: hung_database.py borrows the frozen relay from the tests.
     done = subprocess.run([sys.executable, f"benchmarks/{script}", "--smoke", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Traceback" not in output, output
@@ -29,3 +33,10 @@ def test_the_load_benchmark_runs() -> None:
     for phase in ("hello", "shell", "journey", "page", "submission"):
         assert f"\n{phase} " in output
     assert "every submitted screening stored exactly once: yes" in output
+
+
+@pytest.mark.skipif(not os.environ.get("RECOVERY_TEST_DATABASE_URL"),
+                    reason="PostgreSQL only: it freezes a relay in front of PostgreSQL")
+def test_the_hung_database_benchmark_runs() -> None:
+    output = run_benchmark("hung_database.py", os.environ["RECOVERY_TEST_DATABASE_URL"])
+    assert "pooled connection: 503" in output and "new connection: 503" in output
