@@ -55,7 +55,7 @@ from recovery import create_app, db
 from recovery.content.model import Content
 from recovery.counselor import passwords
 from recovery.counselor.clients import CODE_ALPHABET, PAGE_SIZE
-from recovery.counselor.screenings import summary_columns
+from recovery.counselor.screenings import summary_of
 from recovery.models import (
     AuditEvent,
     Client,
@@ -181,7 +181,7 @@ def screening_samples(content: Content) -> list[Sample]:
     for answers in answer_variants():
         result = screen(answers, content).to_dict()
         samples.append(Sample(RawJSON(json.dumps(answers)), RawJSON(json.dumps(result)),
-                              summary_columns(result)))
+                              summary_of(result)))
     return samples
 
 
@@ -291,7 +291,7 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
                     "client_id": client_id, "counselor_id": owner[client_id], "taken_at": taken,
                     "content_version": content.version, "answers": sample.answers,
                     "result": sample.result, "notes": rng.choice(NOTES),
-                    **sample.summary,
+                    "summary": sample.summary,
                     "override_path": rng.choice(path_ids) if overridden else None,
                     "override_reason": "The client prefers a group" if overridden else "",
                     "override_by": owner[client_id] if overridden else None,

@@ -17,7 +17,11 @@ from recovery.sealed import CONFIG_KEY, new_key
 # Every column whose type is SealedText or SealedJSON.
 SEALED_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (Client, "consent_note"),
+    (ClientScreening, "answers"),
+    (ClientScreening, "result"),
+    (ClientScreening, "summary"),
     (ClientScreening, "notes"),
+    (ClientScreening, "override_path"),
     (ClientScreening, "override_reason"),
     (PlanRevision, "draft"),
 )

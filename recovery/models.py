@@ -204,8 +204,11 @@ class ClientScreening(SQLModel, table=True):
     as a saved `Assessment`, plus the counselor's notes and, if they chose a different path
     than the engine, their choice and reason (stored beside, never instead of, the result).
 
-    The severity count, mood and anxiety scores and flag count are copied out of `result` so
-    the history chart reads a few small columns instead of every result's JSON.
+    Everything clinical is sealed when ENCRYPTION_KEYS is set (it sits beside the client's
+    name): answers, result, notes, the chosen path and its reason, and `summary`, the severity
+    count, mood and anxiety scores and flags copied out of `result` so lists and the history
+    chart open a few small numbers instead of every result. Only ids, times and the content
+    version stay plain: nothing queries the clinical values, so nothing needs them in clear.
     """
 
     __tablename__ = "client_screening"
@@ -218,18 +221,41 @@ class ClientScreening(SQLModel, table=True):
         default=None, foreign_key="user_account.id", ondelete="SET NULL")
     taken_at: datetime = Field(default_factory=utc_now)
     content_version: str = Field(max_length=40)
-    answers: dict[str, Any] = Field(sa_type=JSON)
-    result: dict[str, Any] = Field(sa_type=JSON)
+    answers: dict[str, Any] = Field(sa_type=SealedJSON)
+    result: dict[str, Any] = Field(sa_type=SealedJSON)
     # Free text, encrypted at rest when ENCRYPTION_KEYS is set (recovery.sealed).
     notes: str = Field(default="", sa_type=SealedText)
-    severity_score: int | None = Field(default=None)  # None: the checklist did not apply
-    severity_max: int = Field(default=0)
-    mood_score: int | None = Field(default=None)
-    anxiety_score: int | None = Field(default=None)
-    flag_count: int = Field(default=0)
-    is_at_risk: bool = Field(default=False)
-    override_path: str | None = Field(default=None, max_length=60)
+    # recovery.counselor.screenings.summary_of(result); read through the properties below.
+    summary: dict[str, Any] = Field(sa_type=SealedJSON)
+    # A path id is clinical too ("dual_diagnosis"), so it is sealed like the reason: TEXT
+    # (0007), as the ciphertext is longer than any id; ids are checked against the content.
+    override_path: str | None = Field(default=None, sa_type=SealedText)
     override_reason: str = Field(default="", sa_type=SealedText)
     override_by: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL")
     override_at: datetime | None = Field(default=None)
+
+    # The summary's numbers, as the templates and tests read them.
+    @property
+    def severity_score(self) -> int | None:  # None: the checklist did not apply
+        return self.summary["severity_score"]
+
+    @property
+    def severity_max(self) -> int:
+        return self.summary["severity_max"]
+
+    @property
+    def mood_score(self) -> int | None:
+        return self.summary["mood_score"]
+
+    @property
+    def anxiety_score(self) -> int | None:
+        return self.summary["anxiety_score"]
+
+    @property
+    def flag_count(self) -> int:
+        return self.summary["flag_count"]
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.summary["is_at_risk"]

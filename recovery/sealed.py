@@ -1,5 +1,6 @@
-"""Optional encryption at rest of free text: counselors' notes (on screenings and on consent)
-and reasons, and plan text (every plan revision, which holds contacts, reasons and steps).
+"""Optional encryption at rest of free text and clinical data: counselors' notes (on screenings
+and on consent) and reasons, client screenings (answers, result, scores, the chosen path), and
+plan text (every plan revision, which holds contacts, reasons and steps).
 
 Off unless the instance config lists keys:
 

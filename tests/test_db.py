@@ -14,8 +14,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import Engine, event, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from recovery import db
-from recovery.models import Assessment, Client
+from recovery import db, sealed
+from recovery.models import Assessment, Client, ClientScreening
 
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -148,6 +148,81 @@ def test_consent_notes_move_to_text_and_back_with_their_clients(empty_engine: En
         assert conn.execute(text("SELECT consent_note FROM client")).scalar_one() \
             == "Said yes on the phone"
     db.upgrade_engine(empty_engine)
+
+
+SCORES = "severity_score, severity_max, mood_score, anxiety_score, flag_count, is_at_risk"
+
+
+def add_screening_as_of_0006(conn: Any) -> None:
+    """A counselor, a client and a screening as revision 0006 stored them: six score columns
+    and the chosen path in VARCHAR(60)."""
+    conn.execute(text(
+        "INSERT INTO user_account (email, display_name, role, password_hash, is_active, "
+        "created_at, failed_logins) VALUES ('c@example.org', 'C', 'counselor', 'x', TRUE, "
+        ":now, 0)"), {"now": NOW})
+    conn.execute(text(
+        "INSERT INTO client (counselor_id, code, consent_given_at, consent_note, created_at, "
+        "updated_at) SELECT id, 'K-1', :now, '', :now, :now FROM user_account"), {"now": NOW})
+    conn.execute(text(
+        "INSERT INTO client_screening (client_id, taken_at, content_version, answers, result, "
+        f"notes, {SCORES}, override_path, override_reason) SELECT id, :now, 'v', "
+        """'{"substance": "ketamine"}', '{"is_at_risk": true}', '', 4, 10, 6, NULL, 2, TRUE, """
+        "'dual_diagnosis', 'Fits best' FROM client"), {"now": NOW})
+
+
+SUMMARY = {"severity_score": 4, "severity_max": 10, "mood_score": 6, "anxiety_score": None,
+           "flag_count": 2, "is_at_risk": True}
+
+
+def test_client_screenings_move_to_a_summary_and_back(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0006")
+        add_screening_as_of_0006(conn)
+
+    db.upgrade_engine(empty_engine)  # 0007: six score columns -> summary; path -> TEXT
+    assert schema_diff(empty_engine) == []
+    with Session(empty_engine) as session:
+        row = session.exec(select(ClientScreening)).one()
+        assert row.summary == SUMMARY and row.is_at_risk is True
+        assert (row.answers, row.override_path) == ({"substance": "ketamine"}, "dual_diagnosis")
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0006")
+        assert tuple(conn.execute(text(f"SELECT {SCORES}, override_path FROM client_screening"))
+                     .one()) == (4, 10, 6, None, 2, True, "dual_diagnosis")
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_undoing_0007_opens_sealed_screenings_with_the_apps_keys(
+        empty_engine: Engine, empty_database_url: str,
+        make_app: Callable[..., Flask]) -> None:
+    """Revision 0006's code reads plain values only: going back opens sealed rows, and
+    without the key stops before changing anything."""
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0006")
+        add_screening_as_of_0006(conn)
+    db.upgrade_engine(empty_engine)
+    keyed = make_app(DATABASE_URL=empty_database_url, ENCRYPTION_KEYS=[sealed.new_key()])
+    assert keyed.test_cli_runner().invoke(args=["reseal"]).exit_code == 0
+    with empty_engine.connect() as conn:
+        stored = conn.execute(text("SELECT override_path, summary FROM client_screening")).one()
+    assert stored[0].startswith(sealed.TEXT_PREFIX) and "severity" not in str(stored[1])
+
+    head = current_revisions(empty_engine)
+    with pytest.raises(sealed.SealedDataError, match="ENCRYPTION_KEYS is empty"):
+        with empty_engine.begin() as conn:
+            command.downgrade(db.alembic_config(conn), "0006")
+    assert current_revisions(empty_engine) == head
+
+    with keyed.app_context(), empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0006")
+    with empty_engine.connect() as conn:
+        assert tuple(conn.execute(text(f"SELECT {SCORES}, override_path FROM client_screening"))
+                     .one()) == (4, 10, 6, None, 2, True, "dual_diagnosis")
+        answers = conn.execute(text("SELECT answers FROM client_screening")).scalar_one()
+    assert "ketamine" in str(answers)
 
 
 def test_session_database_matches_models(app: Flask) -> None:

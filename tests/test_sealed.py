@@ -19,6 +19,7 @@ from recovery.db import get_session
 from recovery.models import Client, ClientScreening
 from recovery.planning.build import build_draft
 from recovery.plans import store
+from recovery.screening.engine import screen
 from recovery.seeds import current_content
 
 KEY_A, KEY_B = sealed.new_key(), sealed.new_key()
@@ -150,6 +151,89 @@ def test_switching_encryption_on_later_seals_the_old_rows(make_app: Callable[...
     stored_draft = json.loads(value) if isinstance(value, str) else value  # PostgreSQL: a dict
     assert list(stored_draft) == ["sealed:v1"] and "display_name" not in stored_draft["sealed:v1"]
     assert read_back(keyed, screening_id, plan_id)[2] == "Sam"
+
+
+# A heavier pattern than ANSWERS, with a flag, so the result holds scores, flags and paths.
+HEAVY = ANSWERS | {"last_use": "past_week", "frequency": "daily", "c_craving": "yes",
+                   "c_tolerance": "yes", "c_more_than_meant": "yes", "c_cut_down": "yes",
+                   "m_down": "most_days", "a_worry": "most_days", "w_alone_secret": "yes"}
+CHOSEN_PATH = "dual_diagnosis"
+
+
+def write_screening(app: Flask) -> int:
+    """A client's screening of HEAVY with the engine's real result and a chosen path."""
+    with app.app_context():
+        db = get_session()
+        user = users.create_user(db, email="casey@example.org", display_name="Casey",
+                                 role="counselor", password="a long enough passphrase", now=NOW)
+        client = clients.create_client(db, owner=user, name="", consent_note="", now=NOW)
+        result = screen(HEAVY, current_content(), locale="US").to_dict()
+        row = screenings.add_screening(db, client=client, counselor=user, answers=HEAVY,
+                                       result=result, content_version="test", notes="",
+                                       now=NOW)
+        screenings.set_override(db, screening=row, path_id=CHOSEN_PATH, reason="Fits best",
+                                by=user, known_paths=frozenset({CHOSEN_PATH}), now=NOW)
+        db.commit()
+        assert row.id is not None
+        return row.id
+
+
+def clinical_words(app: Flask) -> set[str]:
+    """What a screening of HEAVY says about the client: every answer id and value, the
+    substance, the levels, flags and paths of its result, the chosen path, and the summary's
+    field names. Only words of 6 characters or more: shorter ones ("yes", "daily") turn up in
+    random ciphertext by chance now and then."""
+    with app.app_context():
+        result = screen(HEAVY, current_content(), locale="US").to_dict()
+    values = [v for value in HEAVY.values() for v in (value if isinstance(value, list)
+                                                        else [value])]
+    words = {*HEAVY, *values, result["substance"], result["severity"]["level"],
+             *(s["scale"] for s in result["scores"]), *(f["id"] for f in result["flags"]),
+             *(p["id"] for p in result["paths"]), CHOSEN_PATH,
+             *screenings.summary_of(result)}
+    assert result["flags"] and "using_alone" in words  # the example has what it should
+    return {str(word) for word in words if len(str(word)) >= 6}
+
+
+def raw_row(app: Flask) -> str:
+    """Every value of the one client_screening row, as the database hands it over."""
+    with app.app_context():
+        row = get_session().execute(text("SELECT * FROM client_screening")).one()
+    return " ".join(str(value) for value in row)
+
+
+def test_without_keys_a_screening_is_stored_as_it_is(app: Flask) -> None:
+    write_screening(app)
+    stored = raw_row(app)
+    assert CHOSEN_PATH in stored and "using_alone" in stored and "ketamine" in stored
+
+
+def test_with_a_key_no_clinical_word_of_a_screening_is_in_the_database(
+        make_app: Callable[..., Flask], app: Flask) -> None:
+    keyed = make_app(ENCRYPTION_KEYS=[KEY_A])
+    screening_id = write_screening(keyed)
+    stored = raw_row(keyed)
+    assert sorted(word for word in clinical_words(keyed) if word in stored) == []
+    with keyed.app_context():
+        row = get_session().get(ClientScreening, screening_id)
+        assert row is not None and row.answers == HEAVY and row.override_path == CHOSEN_PATH
+        assert row.result["substance"] == "ketamine"
+        assert (row.severity_score, row.severity_max, row.flag_count) == (4, 10, 1)
+
+
+def test_reseal_seals_the_screenings_written_before_the_key(
+        make_app: Callable[..., Flask], app: Flask) -> None:
+    screening_id = write_screening(app)
+    keyed = make_app(ENCRYPTION_KEYS=[KEY_A])
+    result = keyed.test_cli_runner().invoke(args=["reseal"])
+    assert result.exit_code == 0, result.output
+    for column in ("answers", "result", "summary", "override_path"):
+        assert f"client_screening.{column}: 1 rows sealed" in result.output
+    stored = raw_row(keyed)
+    assert sorted(word for word in clinical_words(keyed) if word in stored) == []
+    with keyed.app_context():
+        row = get_session().get(ClientScreening, screening_id)
+        assert row is not None and row.answers == HEAVY and row.override_path == CHOSEN_PATH
 
 
 def test_reseal_without_a_key_is_refused(app: Flask) -> None:

@@ -60,8 +60,9 @@ def is_under_way(stored: object, *, client_id: int | None) -> bool:
 # --- Writing -------------------------------------------------------------------------------
 
 
-def summary_columns(result: dict[str, Any]) -> dict[str, Any]:
-    """The few numbers the history chart and the client page show, copied out of a result."""
+def summary_of(result: dict[str, Any]) -> dict[str, Any]:
+    """The few numbers the history chart and the client page show, copied out of a result
+    (`ClientScreening.summary`, sealed like the result itself)."""
     severity = result["severity"]
     scores = {s["scale"]: s for s in result["scores"]}
 
@@ -88,7 +89,7 @@ def add_screening(session: Session, *, client: Client, counselor: User, answers:
     assert client.id is not None
     row = ClientScreening(client_id=client.id, counselor_id=counselor.id, taken_at=now,
                           content_version=content_version, answers=answers, result=result,
-                          notes=notes.strip(), **summary_columns(result))
+                          notes=notes.strip(), summary=summary_of(result))
     session.add(row)
     session.flush()  # the id, for the audit event and the redirect
     return row
@@ -143,7 +144,8 @@ def screening_or_404(session: Session, *, client: Client, screening_id: int) -> 
 def summaries(session: Session, *, client: Client, limit: int | None = None
               ) -> list[ClientScreening]:
     """The client's screenings, newest first, without their answers and results (the big
-    JSON columns): enough for lists, tables and the chart. One query."""
+    JSON columns, and with keys set the most to decrypt): their summaries are enough for
+    lists, tables and the chart. One query."""
     query = (select(ClientScreening)
              .options(defer(ClientScreening.answers), defer(ClientScreening.result),  # type: ignore[arg-type]
                       defer(ClientScreening.notes))  # type: ignore[arg-type]

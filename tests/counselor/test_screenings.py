@@ -3,7 +3,7 @@ counselor's own choice of path, plans made from a screening, and the history pag
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,22 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func
+from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
+from recovery import sealed
+from recovery.db import get_session
 from recovery.models import AuditEvent, Client, ClientScreening, PlanRevision, RelapsePlan
-from tests.counselor.conftest import Account, Clock, SignIn, audit_actions, text
+from tests.counselor.conftest import (
+    Account,
+    Clock,
+    SignIn,
+    audit_actions,
+    create_account,
+    signed_in_client,
+    text,
+)
 from tests.plans.test_views import open_form
 
 LOW_RISK: dict[str, Any] = json.loads(
@@ -399,6 +410,34 @@ def test_the_history_shows_every_screening_as_a_chart_and_a_table(
     assert f"{base(client_id)}/plans/{plan_id}/compare?from=1&amp;to=2" in markup
     assert ("view", str(client_id), "history") in [
         (a, o, d) for a, _u, o, d in audit_actions(db_session)]
+
+
+def test_with_encryption_on_the_pages_read_sealed_screenings(
+        app: Flask, make_app: Callable[..., Flask]) -> None:
+    """The client page, the screening and the history chart open the sealed answers, result,
+    scores and path; the database row holds none of them."""
+    keyed = make_app(ENCRYPTION_KEYS=[sealed.new_key()])
+    browser = signed_in_client(keyed, create_account(keyed, email="kim@example.org"))
+    client_id = int(browser.post("/counselor/clients/new", data={"name": NAME, "consent": "y"})
+                    .headers["Location"].rsplit("/", 1)[1])
+    screening_id = save_screening(browser, client_id, HEAVY)
+    assert browser.post(f"{base(client_id)}/screenings/{screening_id}/override",
+                        data={"path": "dual_diagnosis", "reason": "Low mood too"}
+                        ).status_code == 303
+
+    history = browser.get(f"{base(client_id)}/history")
+    assert history.status_code == 200
+    assert history.get_data(as_text=True).count('<circle class="point series-severity"') == 1
+    assert "4 of 10" in text(history)
+    assert "Dual-diagnosis (integrated) treatment" in text(history)  # the chosen path
+    assert "4 of 10" in text(browser.get(f"{base(client_id)}"))
+    screening_page = text(browser.get(f"{base(client_id)}/screenings/{screening_id}"))
+    assert "Your choice:" in screening_page and "Low mood too" in screening_page
+    with keyed.app_context():
+        stored = " ".join(str(v) for v in get_session().execute(
+            sql("SELECT * FROM client_screening")).one())
+    assert "dual_diagnosis" not in stored and "ketamine" not in stored
+    assert "severity_score" not in stored and "c_craving" not in stored
 
 
 def test_an_empty_history_says_so(casey: FlaskClient, client_id: int) -> None:
