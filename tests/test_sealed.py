@@ -190,7 +190,7 @@ def clinical_words(app: Flask) -> set[str]:
     words = {*HEAVY, *values, result["substance"], result["severity"]["level"],
              *(s["scale"] for s in result["scores"]), *(f["id"] for f in result["flags"]),
              *(p["id"] for p in result["paths"]), CHOSEN_PATH,
-             *screenings.summary_of(result)}
+             "severity_score", "mood_score", "anxiety_score", "flag_count", "is_at_risk"}
     assert result["flags"] and "using_alone" in words  # the example has what it should
     return {str(word) for word in words if len(str(word)) >= 6}
 
