@@ -194,6 +194,22 @@ def test_client_screenings_move_to_a_summary_and_back(empty_engine: Engine) -> N
     assert schema_diff(empty_engine) == []
 
 
+def test_0007_takes_path_names_out_of_the_audit_log(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0006")
+        for detail in ("client 2; path chosen: dual_diagnosis", "client 2; path choice cleared",
+                       "client 2; notes changed"):
+            conn.execute(text("INSERT INTO audit_event (at, action, object_type, object_id, "
+                              "detail) VALUES (:now, 'update', 'screening', '7', :detail)"),
+                         {"now": NOW, "detail": detail})
+    db.upgrade_engine(empty_engine)
+    with empty_engine.connect() as conn:
+        details = conn.execute(text("SELECT detail FROM audit_event ORDER BY id")).scalars()
+        assert list(details) == ["client 2; path chosen", "client 2; path choice cleared",
+                                 "client 2; notes changed"]
+
+
 def test_undoing_0007_opens_sealed_screenings_with_the_apps_keys(
         empty_engine: Engine, empty_database_url: str,
         make_app: Callable[..., Flask]) -> None:

@@ -2,8 +2,9 @@
 
 Every view, change, export and deletion of client data is written through `record`, in the same
 transaction as the change itself, so a change is never saved without its audit event (or the
-other way round). Details are short and factual: never health data, names, answers or
-passwords. Admins read the log page by page, or export it as CSV.
+other way round). Details are short and factual, what happened and to which record ("client 2;
+path chosen"): never health data (paths, flags, scores, notes, answers), names or passwords,
+since admins read the log page by page, or export it as CSV, without access to the clients.
 """
 
 import csv

@@ -184,9 +184,9 @@ def override(client_id: int, screening_id: int) -> ResponseReturnValue:
         form.reason.errors = [error.message]
         return render_screening(client, screening, NotesForm(notes=screening.notes), form,
                                 status=422)
+    # Which path is clinical: the event says only that one was chosen (the screening has it).
     audit_screening("update", screening,
-                    f"path chosen: {screening.override_path}" if screening.override_path
-                    else "path choice cleared")
+                    "path chosen" if screening.override_path else "path choice cleared")
     db.commit()
     flash("Your choice of path is saved beside the suggestion." if screening.override_path
           else "The screening follows the suggested path again.", "success")

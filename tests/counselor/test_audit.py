@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,9 @@ from sqlmodel import Session, select
 from recovery.counselor import audit
 from recovery.db import get_engine, get_session
 from recovery.models import AuditEvent, User
+from recovery.seeds import current_content
 from tests.counselor.conftest import Account, audit_actions, signed_in_client, text
+from tests.counselor.test_screenings import HEAVY, base, edit_reason, make_plan, save_screening
 
 
 def add_events(app: Flask, count: int, **fields: str) -> None:
@@ -160,3 +163,73 @@ def test_csv_is_admin_only(app: Flask, counselor: Account) -> None:
     response = client.get("/counselor/admin/audit.csv")
     assert response.status_code == 403
     assert "time_utc" not in response.get_data(as_text=True)
+
+
+# --- No clinical content ---------------------------------------------------------------------
+
+
+# At risk, with flags, a use-checklist count, mood and anxiety scores.
+WALK_ANSWERS = HEAVY | {"s_wish_dead": "yes", "s_thoughts_week": "no", "s_attempt_ever": "no",
+                        "s_now": "no", "w_alone_secret": "yes"}
+WALK_NOTES = "Sleeping badly since the eviction notice"
+WALK_REASON = "Ongoing depression treatment with her GP"
+WALK_PLAN_REASON = "Keep custody of my daughter"
+
+
+def clinical_tokens(app: Flask) -> set[str]:
+    """Every path, flag and scale id and band level in the content, every answer id and value
+    of the walk, and the words of its notes and reasons: none may be a word of an audit
+    detail."""
+    with app.app_context():
+        content = current_content()
+    answer_values = {str(v) for value in WALK_ANSWERS.values()
+                     for v in (value if isinstance(value, list) else [value])}
+    # Of what the counselor wrote, the longer words (a client code's groups have 4 letters).
+    written = {w for text in (WALK_NOTES, WALK_REASON, WALK_PLAN_REASON)
+               for w in words_of(text) if len(w) > 4}
+    return ({p.id for p in content.paths} | {f.id for f in content.flags}
+            | {s.id for s in content.scales} | {b.level for s in content.scales for b in s.bands}
+            | set(WALK_ANSWERS) | answer_values | written)
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9_]+", text.lower()))
+
+
+def test_no_audit_detail_holds_clinical_content(
+        app: Flask, casey: FlaskClient, admin: Account, db_session: Session) -> None:
+    """A counselor's clinical actions, each audited, and none of the details (in the database
+    and in the CSV an admin downloads) says anything about the client's health."""
+    client_id = int(casey.post("/counselor/clients/new", data={"consent": "y"})
+                    .headers["Location"].rsplit("/", 1)[1])
+    screening_id = save_screening(casey, client_id, WALK_ANSWERS, notes=WALK_NOTES)
+    screening_url = f"{base(client_id)}/screenings/{screening_id}"
+    assert casey.get(screening_url).status_code == 200
+    assert casey.post(f"{screening_url}/override", data={
+        "path": "dual_diagnosis", "reason": WALK_REASON}).status_code == 303
+    assert casey.post(f"{screening_url}/override", data={"path": "", "reason": ""}
+                      ).status_code == 303
+    assert casey.post(f"{screening_url}/override", data={
+        "path": "residential", "reason": WALK_REASON}).status_code == 303
+    assert casey.post(f"{screening_url}/notes", data={"notes": WALK_NOTES + " (again)"}
+                      ).status_code == 303
+    plan_url = f"{base(client_id)}/plans/{make_plan(casey, client_id, screening_id)}"
+    assert edit_reason(casey, plan_url, WALK_PLAN_REASON).status_code == 302
+    for layout in ("full", "handout", "wallet"):
+        assert casey.get(f"{plan_url}/pdf/{layout}?paper=a4").status_code == 200
+    assert casey.get(f"{base(client_id)}/history").status_code == 200
+
+    events = audit_actions(db_session)
+    clinical = clinical_tokens(app)
+    assert {"dual_diagnosis", "suicide_risk", "yes", "eviction", "custody"} <= clinical
+    csv_details = [row[6] for row in read_csv(signed_in_client(app, admin))[1:]]
+    assert len(csv_details) == len(events) + 2  # and the admin's sign-in and download
+    for detail in [d for _a, _u, _o, d in events] + csv_details:
+        assert words_of(detail) & clinical == set(), detail
+    # Still saying what happened, and to which record.
+    assert {(a, d) for a, _u, _o, d in events} >= {
+        ("create", f"client {client_id}"),
+        ("update", f"client {client_id}; path chosen"),
+        ("update", f"client {client_id}; path choice cleared"),
+        ("update", f"client {client_id}; notes changed"),
+        ("update", f"client {client_id}; edit")}

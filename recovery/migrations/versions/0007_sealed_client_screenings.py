@@ -13,12 +13,17 @@ ciphertext is longer than VARCHAR(60), so that column becomes TEXT. answers and 
 JSON already and stay so. Existing rows stay readable as they are; `flask --app recovery
 reseal` encrypts them.
 
+The audit log used to name the chosen path ("client 2; path chosen: dual_diagnosis"), which
+admins who may not open the client can read: those details lose the path's name. Downgrading
+doesn't bring it back (the screening still has it).
+
 Downgrading brings the six columns back from `summary` and writes answers, result and the path
 in plain text again, as revision 0006's code reads them: sealed rows are opened with the keys
 of the app it runs in (an app context with ENCRYPTION_KEYS), and without them it stops with
 SealedDataError before changing anything.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +40,8 @@ depends_on: str | Sequence[str] | None = None
 SCORES = ("severity_score", "severity_max", "mood_score", "anxiety_score", "flag_count",
           "is_at_risk")
 BATCH = 500
+AUDITED_PATH = "; path chosen: "
+AUDITED_PATH_RE = re.compile(r"; path chosen: [^;]*")
 
 
 def upgrade() -> None:
@@ -56,6 +63,16 @@ def upgrade() -> None:
             batch.drop_column(name)
         batch.alter_column("override_path", existing_type=sa.String(length=60),
                            type_=sa.Text(), existing_nullable=True)
+    _forget_audited_paths()
+
+
+def _forget_audited_paths() -> None:
+    events = sa.table("audit_event", sa.column("id", sa.Integer()),
+                      sa.column("detail", sa.String()))
+    found = op.get_bind().execute(sa.select(events.c.id, events.c.detail).where(
+        events.c.detail.like(f"%{AUDITED_PATH}%")))
+    _update(events, [{"row_id": row.id, "detail": AUDITED_PATH_RE.sub("; path chosen", row.detail)}
+                     for row in found])
 
 
 def downgrade() -> None:
