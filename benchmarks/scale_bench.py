@@ -26,6 +26,7 @@ Run from the repository root, with the virtualenv active:
     python benchmarks/scale_bench.py                    # both databases, full size, --repeat 30
     python benchmarks/scale_bench.py --db sqlite --repeat 10
     python benchmarks/scale_bench.py --sql              # also print one request's statements
+    python benchmarks/scale_bench.py --encrypt          # with ENCRYPTION_KEYS: sealed rows
 """
 
 import argparse
@@ -51,7 +52,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-from recovery import create_app, db
+from recovery import create_app, db, sealed
 from recovery.content.model import Content
 from recovery.counselor import passwords
 from recovery.counselor.clients import CODE_ALPHABET, PAGE_SIZE
@@ -144,6 +145,17 @@ def json_serializer(value: object) -> str:
     return value if isinstance(value, RawJSON) else json.dumps(value)
 
 
+# Values as the sealed column types store them (run in the app's context: with --encrypt it
+# has a key, and these seal like the app does; without one they change nothing). Generation
+# inserts outside any app context, where the column types pass values through as they are.
+def stored_json(value: Any) -> Any:
+    return {sealed.JSON_KEY: sealed.seal(json.dumps(value))} if sealed.current_keys() else value
+
+
+def stored_text(value: str) -> str:
+    return sealed.seal(value)
+
+
 @dataclass(frozen=True)
 class Sample:
     answers: RawJSON
@@ -180,15 +192,16 @@ def screening_samples(content: Content) -> list[Sample]:
     samples = []
     for answers in answer_variants():
         result = screen(answers, content).to_dict()
-        samples.append(Sample(RawJSON(json.dumps(answers)), RawJSON(json.dumps(result)),
-                              summary_of(result)))
+        samples.append(Sample(RawJSON(json.dumps(stored_json(answers))),
+                              RawJSON(json.dumps(stored_json(result))),
+                              stored_json(summary_of(result))))
     return samples
 
 
 def plan_drafts(content: Content) -> list[RawJSON]:
     today = date.today()
-    return [RawJSON(json.dumps(build_draft(answers, content, today=today).to_dict()))
-            for answers in answer_variants()]
+    drafts = [build_draft(answers, content, today=today) for answers in answer_variants()]
+    return [RawJSON(json.dumps(stored_json(draft.to_dict()))) for draft in drafts]
 
 
 def insert_rows(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> int:
@@ -219,8 +232,11 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
         samples = screening_samples(content)
         drafts = plan_drafts(content)
         password_hash = passwords.hash_password(PASSWORD)
+        notes = [stored_text(note) for note in NOTES]
+        path_ids = [stored_text(path.id) for path in content.paths]
+        reason = stored_text("The client prefers a group")
+        consent = stored_text("Verbal consent, leaflet given")
     weights = SAMPLE_WEIGHTS
-    path_ids = [path.id for path in content.paths]
     now = datetime.now(UTC)
     three_years = 3 * 365 * 24 * 3600
 
@@ -260,8 +276,8 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
                 clients.append({
                     "id": client_id, "counselor_id": counselor_ids[client_id % COUNSELORS],
                     "code": code, "name": name, "consent_given_at": created,
-                    "consent_note": "Verbal consent, leaflet given" if rng.random() < 0.3
-                    else "", "created_at": created, "updated_at": created})
+                    "consent_note": consent if rng.random() < 0.3 else "",
+                    "created_at": created, "updated_at": created})
             rows["client"] = insert_rows(conn, table_of(Client), clients)
             created_at = {c["id"]: c["created_at"] for c in clients}
             owner = {c["id"]: c["counselor_id"] for c in clients}
@@ -290,10 +306,10 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
                 return {
                     "client_id": client_id, "counselor_id": owner[client_id], "taken_at": taken,
                     "content_version": content.version, "answers": sample.answers,
-                    "result": sample.result, "notes": rng.choice(NOTES),
+                    "result": sample.result, "notes": rng.choice(notes),
                     "summary": sample.summary,
                     "override_path": rng.choice(path_ids) if overridden else None,
-                    "override_reason": "The client prefers a group" if overridden else "",
+                    "override_reason": reason if overridden else "",
                     "override_by": owner[client_id] if overridden else None,
                     "override_at": taken + timedelta(minutes=20) if overridden else None}
 
@@ -490,13 +506,14 @@ def pages_for(facts: Facts) -> list[Page]:
     ]
 
 
-def make_app(url: str) -> Flask:
+def make_app(url: str, *, encrypt: bool) -> Flask:
     return create_app({
         "TESTING": True,
         "SECRET_KEY": "scale-benchmark-" + uuid.uuid4().hex,
         "WTF_CSRF_ENABLED": False,
         "DATABASE_URL": url,
         "COUNSELOR_ARGON2_PARAMETERS": CHEAP_ARGON2,
+        "ENCRYPTION_KEYS": [sealed.new_key()] if encrypt else [],
     })
 
 
@@ -545,8 +562,8 @@ class Run:
     timings: list[Timing]
 
 
-def run_size(url: str, size: Size, repeat: int) -> Run:
-    app = make_app(url)
+def run_size(url: str, size: Size, repeat: int, *, encrypt: bool) -> Run:
+    app = make_app(url, encrypt=encrypt)
     engine = db.get_engine(app)
     try:
         db.upgrade_engine(engine)
@@ -619,6 +636,8 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
                         help=f"an existing database; a schema is made and dropped in it "
                              f"(default {DEFAULT_POSTGRES_URL})")
+    parser.add_argument("--encrypt", action="store_true",
+                        help="set ENCRYPTION_KEYS and store notes, screenings and plans sealed")
     parser.add_argument("--sql", action="store_true",
                         help="print the statements of one request of each page (full size)")
     args = parser.parse_args()
@@ -640,12 +659,15 @@ def main() -> int:
     for backend in chosen:
         print(f"{backend}: {args.repeat} timed requests per page after {WARM_UP_ROUNDS} "
               f"warm-up rounds; small = {small.clients:,} clients / {small.screenings:,} "
-              f"screenings, full = {full.clients:,} / {full.screenings:,}", flush=True)
+              f"screenings, full = {full.clients:,} / {full.screenings:,}"
+              + ("; ENCRYPTION_KEYS set, every sealed column sealed" if args.encrypt else ""),
+              flush=True)
         runs: dict[str, Run] = {}
         try:
             for size in (small, full):
                 with databases[backend]() as url:
-                    runs[size.label] = run_size(url, size, args.repeat)
+                    runs[size.label] = run_size(url, size, args.repeat,
+                                                encrypt=args.encrypt)
         except Exception as error:  # report and go on with the next database
             reason = (str(error).splitlines() or [""])[0]
             all_failures.append(f"{backend}: could not run: {type(error).__name__}: {reason}")
