@@ -13,14 +13,14 @@ ciphertext is longer than VARCHAR(60), so that column becomes TEXT. answers and 
 JSON already and stay so. Existing rows stay readable as they are; `flask --app recovery
 reseal` encrypts them.
 
-The audit log used to name the chosen path ("client 2; path chosen: dual_diagnosis"), which
-admins who may not open the client can read: those details lose the path's name. Downgrading
-doesn't bring it back (the screening still has it).
-
 Downgrading brings the six columns back from `summary` and writes answers, result and the path
 in plain text again, as revision 0006's code reads them: sealed rows are opened with the keys
 of the app it runs in (an app context with ENCRYPTION_KEYS), and without them it stops with
 SealedDataError before changing anything.
+
+The audit log used to name the chosen path ("client 2; path chosen: dual_diagnosis"), which
+admins who may not open the client can read: those details lose the path's name, and
+downgrading doesn't bring it back (the screening still has it).
 """
 
 import re
