@@ -26,6 +26,7 @@ Run from the repository root, with the virtualenv active:
     python benchmarks/scale_bench.py                    # both databases, full size, --repeat 30
     python benchmarks/scale_bench.py --db sqlite --repeat 10
     python benchmarks/scale_bench.py --sql              # also print one request's statements
+    python benchmarks/scale_bench.py --smoke --db sqlite   # seconds: does it still work?
     python benchmarks/scale_bench.py --encrypt          # with ENCRYPTION_KEYS: sealed rows
 """
 
@@ -640,7 +641,13 @@ def main() -> int:
                         help="set ENCRYPTION_KEYS and store notes, screenings and plans sealed")
     parser.add_argument("--sql", action="store_true",
                         help="print the statements of one request of each page (full size)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="the smallest sizes and 2 requests a page, sealed: every step and "
+                             "check runs in seconds (the test suite runs this)")
     args = parser.parse_args()
+    if args.smoke:
+        args.clients = args.screenings = 20 * COUNSELORS
+        args.repeat, args.encrypt = 2, True
     if args.clients < 20 * COUNSELORS or args.screenings < args.clients or args.repeat < 2:
         parser.error(f"need --clients >= {20 * COUNSELORS}, --screenings >= --clients and "
                      "--repeat >= 2")

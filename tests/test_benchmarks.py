@@ -35,6 +35,13 @@ def test_the_load_benchmark_runs() -> None:
     assert "every submitted screening stored exactly once: yes" in output
 
 
+def test_the_scale_benchmark_runs() -> None:
+    url = os.environ.get("RECOVERY_TEST_DATABASE_URL")
+    where = ["--db", "postgresql", "--postgres-url", url] if url else ["--db", "sqlite"]
+    output = run_benchmark("scale_bench.py", *where)
+    assert ": PASS: 400 clients, 400 screenings" in output
+
+
 @pytest.mark.skipif(not os.environ.get("RECOVERY_TEST_DATABASE_URL"),
                     reason="PostgreSQL only: it freezes a relay in front of PostgreSQL")
 def test_the_hung_database_benchmark_runs() -> None:
