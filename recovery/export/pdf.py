@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from recovery.content.model import Content, CrisisLocale
+from recovery.export.budget import fit_full_plan, limit_emoji
 from recovery.export.sharesafe import Masker, share_safe_draft, share_safe_locale
 from recovery.planning.draft import GOAL_LABELS, RANKS, Contact, Line, PlanDraft, Trigger
 from recovery.seeds import current_content
@@ -361,12 +362,12 @@ def render_document(renderer: PdfRenderer, draft: PlanDraft, *, layout: str, pap
     masker = Masker.for_content(content)
     crisis = share_safe_locale(crisis_locale, masker)
     if layout == "wallet":
-        card = wallet_card(share_safe_draft(draft, masker, keep_phones=True), crisis)
+        card = limit_emoji(wallet_card(share_safe_draft(draft, masker, keep_phones=True), crisis))
         return renderer.render(render_template("pdf/wallet.html", card=card, **common), paper)
     safe = share_safe_draft(draft, masker)
 
     def handout(limits: Limits) -> Document:
-        html = render_template("pdf/handout.html", plan=trim_for_handout(safe, limits),
+        html = render_template("pdf/handout.html", plan=limit_emoji(trim_for_handout(safe, limits)),
                                full_plan=safe, crisis=crisis, **common)
         return renderer.render(html, paper)
 
@@ -375,11 +376,15 @@ def render_document(renderer: PdfRenderer, draft: PlanDraft, *, layout: str, pap
 
 def full_plan_html(draft: PlanDraft, *, paper: str, crisis_locale: CrisisLocale,
                    content_version: str, today: date) -> str:
-    """The full plan's HTML (also what benchmarks/pdf_bench.py hands WeasyPrint alone)."""
+    """The full plan's HTML (also what benchmarks/pdf_bench.py hands WeasyPrint alone), cut
+    to what one PDF may cost (budget.py)."""
     content = current_content()
+    fitted = fit_full_plan(limit_emoji(draft))  # the stand-ins count towards the length
+    plan = fitted.plan
     return render_template(
-        "pdf/full.html", plan=draft, triggers=by_rank(draft.triggers), crisis=crisis_locale,
-        review=long_date(draft.review_date), urge_note=content.plan.urge_plan.delay_note,
+        "pdf/full.html", plan=plan, triggers=by_rank(plan.triggers), crisis=crisis_locale,
+        left_out=fitted.left_out, review=long_date(plan.review_date),
+        urge_note=content.plan.urge_plan.delay_note,
         **common_context(content, layout="full", paper=paper, content_version=content_version,
                          today=today))
 
