@@ -61,6 +61,45 @@ def redact(text: str) -> str:
     return _TOKEN_RE.sub("[link]", _QUERY_RE.sub(r"\1?[query]", text))
 
 
+# A %-style placeholder in a log message's format string: "%s", "%r", "%04X", "%(name)s".
+_PLACEHOLDER_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
+WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
+
+
+class LibraryTextFilter(logging.Filter):
+    """For WeasyPrint's loggers: keep the wording of a message, never the values in it.
+
+    WeasyPrint quotes the document it renders. Its .notdef warning names every character the
+    fonts lack, one line per character: a plan in a script without a font was spelled out
+    letter by letter (10.9 MB of log for one PDF). Its CSS, HTML and URL warnings quote what
+    they could not read. So: the .notdef warnings and the progress steps ("Step 5 - Creating
+    layout - Page 3", one line per page) are dropped; every other message keeps its format
+    string with each value replaced by "[hidden]", and no traceback (an exception's message
+    can quote the document too), only the exception's type.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if record.name == "weasyprint.progress" or message.startswith(".notdef glyph"):
+            return False
+        record.msg = _PLACEHOLDER_RE.sub(
+            lambda m: "%" if m.group() == "%%" else "[hidden]", message)
+        record.args = None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg += f" ({record.exc_info[0].__name__})"
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def quiet_weasyprint() -> None:
+    """Put LibraryTextFilter on WeasyPrint's loggers, once. A logger's filters see only its own
+    records, not its children's, hence both loggers."""
+    for name in WEASYPRINT_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, LibraryTextFilter) for f in logger.filters):
+            logger.addFilter(LibraryTextFilter())
+
+
 def route_pattern() -> str:
     """The matched route with its placeholders (`/plans/<token:token>`), or `(no route)`."""
     rule = request.url_rule

@@ -26,6 +26,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from recovery import logs
 from recovery.content.model import Content, CrisisLocale
 from recovery.export.budget import fit_full_plan, limit_emoji
 from recovery.export.sharesafe import Masker, share_safe_draft, share_safe_locale
@@ -33,6 +34,9 @@ from recovery.planning.draft import GOAL_LABELS, RANKS, Contact, Line, PlanDraft
 from recovery.seeds import current_content
 
 logger = logging.getLogger(__name__)
+# WeasyPrint's messages quote the document (each character no font has, CSS it can't read):
+# keep their wording, never the plan's text.
+logs.quiet_weasyprint()
 
 # Relative URLs in the templates resolve against this origin. `.invalid` can never resolve
 # (RFC 2606), so even a fetcher bug could not turn it into a network request.
