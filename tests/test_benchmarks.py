@@ -35,6 +35,12 @@ def test_the_load_benchmark_runs() -> None:
     assert "every submitted screening stored exactly once: yes" in output
 
 
+def test_the_pdf_benchmark_runs() -> None:
+    """A typical plan and the worst case, each layout, WeasyPrint alone; every answer a PDF."""
+    output = run_benchmark("pdf_bench.py")
+    assert "worst case full" in output and "worst case wallet" in output
+
+
 def test_the_scale_benchmark_runs() -> None:
     url = os.environ.get("RECOVERY_TEST_DATABASE_URL")
     where = ["--db", "postgresql", "--postgres-url", url] if url else ["--db", "sqlite"]
