@@ -2,13 +2,23 @@
 render draws more than MAX_EMOJI colour emoji (each costs about as much as 300 letters)."""
 
 import dataclasses
+import io
 from collections.abc import Callable
 
 import pytest
+from flask.testing import FlaskClient
 
 from recovery.export import budget
-from recovery.planning.draft import Action, Contact, Line, PlanDraft, Trigger, UrgePlan
-from recovery.plans.files import storable_problem
+from recovery.planning.draft import (
+    Action,
+    Contact,
+    Line,
+    PlanDraft,
+    RedFlag,
+    Trigger,
+    UrgePlan,
+)
+from recovery.plans.files import MAX_FILE_BYTES, plan_to_json, storable_problem
 from tests.export.conftest import PdfFile
 
 EMOJI = "😀🙏💪🌱"
@@ -27,6 +37,9 @@ def as_big_as_a_file_allows(draft: PlanDraft) -> PlanDraft:
         "triggers": lambda: Trigger("own", text(), "high", (Action("cope", text()),)),
         "warning_signs": lambda: Line(text()),
         "routine": lambda: Line(text()),
+        "next_steps": lambda: Line(text()),
+        "harm_reduction": text,
+        "medical": lambda: RedFlag(text(), text()),
     }
     for attr, make in makers.items():
         while len(getattr(draft, attr)) < 50:
@@ -111,3 +124,26 @@ def test_no_render_draws_more_than_the_emoji_allowance(
     drawn = len(budget.EMOJI.findall(text)) - own
     assert 1 <= drawn <= budget.MAX_EMOJI
     assert budget.EMOJI_STAND_IN in text
+
+
+def test_the_largest_plan_file_imports_and_prints_quickly_enough_over_http(
+        client: FlaskClient, make_draft: Callable[..., PlanDraft],
+        read_pdf: Callable[[bytes], PdfFile]) -> None:
+    """The attack as it was made: an anonymous upload of a plan file of nearly 256 KB of long
+    words and emoji, then its PDFs. Each is a real, bounded PDF."""
+    hostile = as_big_as_a_file_allows(make_draft(
+        urge_plan=UrgePlan(20, distractions=(EMOJI * 125,) * 3, grounding="😀" * 500)))
+    file = plan_to_json(hostile).encode("utf-8")
+    assert 0.9 * MAX_FILE_BYTES < len(file) <= MAX_FILE_BYTES
+
+    imported = client.post("/plans/import", data={
+        "plan_file": (io.BytesIO(file), "plan.json", "application/json")},
+        content_type="multipart/form-data")
+
+    assert imported.status_code == 302, imported.status_code
+    for layout, most_pages in (("full", 20), ("handout", 1), ("wallet", 1)):
+        response = client.get(f"{imported.headers['Location']}/pdf/{layout}?paper=a4")
+        assert response.status_code == 200, (layout, response.status_code)
+        document = read_pdf(response.data)
+        assert 1 <= document.page_count <= most_pages, layout
+        assert document.text().count("😀") <= budget.MAX_EMOJI, layout
