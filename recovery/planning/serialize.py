@@ -48,16 +48,17 @@ class PlanFormatError(ValueError):
 
 
 class Reader:
-    def __init__(self, value: Any, place: str = "") -> None:
-        self.value, self.place = value, place
+    def __init__(self, value: Any, place: str = "", *, stored: bool = False) -> None:
+        # stored: a revision this app saved, perhaps before a rule got stricter (see `line`).
+        self.value, self.place, self.stored = value, place, stored
 
     def fail(self, message: str) -> PlanFormatError:
         return PlanFormatError(self.place, message)
 
     def at(self, key: str | int, value: Any) -> "Reader":
         if isinstance(key, int):
-            return Reader(value, f"{self.place}[{key}]")
-        return Reader(value, f"{self.place}.{key}" if self.place else key)
+            return Reader(value, f"{self.place}[{key}]", stored=self.stored)
+        return Reader(value, f"{self.place}.{key}" if self.place else key, stored=self.stored)
 
     def fields(self, required: set[str]) -> dict[str, "Reader"]:
         """The object's fields: exactly `required`, no more and no fewer."""
@@ -91,10 +92,17 @@ class Reader:
         return self.value
 
     def line(self, max_length: int = MAX_TEXT, required: bool = False) -> str:
-        """Text for a field the plan forms show as one line (a name, a phone number)."""
+        """Text for a field the plan forms show as one line (a name, a phone number).
+
+        A stored revision may hold a line break here from before this rule (an imported phone
+        number ending in a newline, say): it is read with spaces instead, so the plan still
+        opens; the next save stores the cleaned text.
+        """
         text = self.text(max_length, required)
         if LINE_BREAK.search(text):
-            raise self.fail("must be a single line")
+            if not self.stored:
+                raise self.fail("must be a single line")
+            text = LINE_BREAK.sub(" ", text).strip() or text
         return text
 
     def choice(self, allowed: tuple[str, ...]) -> str:
@@ -168,9 +176,13 @@ def read_review_date(r: Reader) -> str:
     return text
 
 
-def draft_from_dict(data: Any) -> PlanDraft:
-    """The PlanDraft in `data`, or PlanFormatError saying what is wrong and where."""
-    top = Reader(data)
+def draft_from_dict(data: Any, *, stored: bool = False) -> PlanDraft:
+    """The PlanDraft in `data`, or PlanFormatError saying what is wrong and where.
+
+    `stored`: `data` is a revision this app saved; line breaks in one-line fields (refused in
+    files and forms) are read as spaces.
+    """
+    top = Reader(data, stored=stored)
     f = top.fields({"schema", "schema_version", "content_version", "substance", "substance_text",
                     "review_date", "crisis_locale", "display_name", "goal", "reasons",
                     "triggers", "warning_signs", "urge_plan", "routine", "contacts", "meetings",

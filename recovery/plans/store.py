@@ -152,8 +152,9 @@ def revision_summaries(session: Session, *, plan_ids: list[int]
 
 
 def revision_draft(row: PlanRevision) -> PlanDraft:
-    """The draft stored in a revision, read as strictly as an uploaded file."""
-    return draft_from_dict(row.draft)
+    """The draft stored in a revision, read as strictly as an uploaded file, except that a
+    line break saved before one-line fields refused them reads as a space."""
+    return draft_from_dict(row.draft, stored=True)
 
 
 def latest_draft(session: Session, *, plan: RelapsePlan) -> PlanDraft:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from recovery import db
 from recovery.models import PlanRevision, RelapsePlan
 from recovery.planning.draft import Line, PlanDraft
+from recovery.planning.serialize import PlanFormatError, draft_from_dict
 from recovery.plans import store
 
 DRAFT = PlanDraft(content_version="2026.11-1", substance="ketamine", substance_text="ketamine",
@@ -203,3 +204,33 @@ def test_store_functions_do_not_commit(app: Flask, session: Session) -> None:
     with Session(db.get_engine(app)) as fresh:
         assert store.get_plan(fresh, token=token) is None
         assert count(fresh, PlanRevision) == 0
+
+
+def test_a_revision_saved_before_one_line_fields_refused_line_breaks_still_opens(
+        app: Flask, session: Session) -> None:
+    """Before one-line fields refused line breaks, an imported phone number could end in a
+    newline and a name could hold U+2028. Such a stored plan still opens, reads them as spaces,
+    and serves every page and PDF; a file or form with them is still refused."""
+    from recovery.planning.draft import Action, Contact, Trigger
+    token = create(session, replace(DRAFT, contacts=(Contact("Sam\u2028Lee", "sister",
+                                                             "555 0100"),),
+                                    triggers=(Trigger("people", "Old friends", "high",
+                                                      (Action("leave", "Go\nhome"),), ""),)))
+    row = store.revisions(session, plan=load(session, token))[0]
+    old_draft = dict(row.draft)
+    old_draft["contacts"] = [{"name": "Sam\u2028Lee", "role": "sister", "phone": "555 0100\n"}]
+    row.draft = old_draft  # as the older code stored it
+    session.add(row)
+    session.commit()
+    session.expunge_all()
+
+    draft = store.latest_draft(session, plan=load(session, token))
+    assert draft.contacts == (Contact("Sam Lee", "sister", "555 0100"),)
+    assert draft.triggers[0].actions[0].text == "Go home"
+    client = app.test_client()
+    for page in ("", "/edit/contacts", "/pdf/full?paper=a4", "/pdf/wallet?paper=a4",
+                 "/plan.json", "/revisions"):
+        response = client.get(f"/plans/{token}{page}")
+        assert response.status_code == 200, page
+    with pytest.raises(PlanFormatError):
+        draft_from_dict(old_draft)
