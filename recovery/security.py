@@ -192,10 +192,10 @@ def skip_session_cookie() -> None:
     setattr(g, _NO_SESSION_COOKIE, True)
 
 
-# The only pages a search engine may list; every other page (a saved result or plan behind a
-# private link, a step of someone's check, the counselor workspace) says noindex.
 # Files that are the same for everyone, which browsers may keep.
 STATIC_ENDPOINTS = frozenset({"static", "site.favicon"})
+# The only pages a search engine may list; every other page (a saved result or plan behind a
+# private link, a step of someone's check, the counselor workspace) says noindex.
 INDEXABLE_ENDPOINTS = frozenset({"questionnaire.index", "site.privacy"})
 
 

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Sourced by scripts/run, scripts/serve and scripts/test: go to the repository root, install the
-# Debian packages listed in scripts/debian-packages that are missing (the groups in $NEEDS; the
-# caller sets it, "app" by default), make sure .venv exists and has the project installed
-# (re-installed only when pyproject.toml changes), and put .venv/bin first on PATH.
+# Debian packages listed in scripts/debian-packages that are missing (the groups in $NEEDS,
+# which every caller sets: "app", or "app test"), make sure .venv exists and has the project
+# installed (re-installed only when pyproject.toml changes), and put .venv/bin first on PATH.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO_ROOT=$PWD
@@ -51,7 +51,6 @@ ensure_debian_packages() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-NEEDS=${NEEDS:-app}
 ensure_debian_packages
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
