@@ -10,6 +10,7 @@ and deletion of stored client data is audited in the same commit.
 """
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -116,6 +117,7 @@ def finish(client_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template(
             "counselor/screening_finish.html", client=client, result=result, form=form,
+            guidance=crisis_guidance(content, result),
             problems=form_problems(form), resources=journey.crisis_resources(content),
             locales=content.crisis_locales,
             first_step=content.questionnaire.steps[0]), 422 if form.errors else 200
@@ -327,12 +329,22 @@ def override_form(screening: ClientScreening) -> OverrideForm:
                               "reason": screening.override_reason})
 
 
+def crisis_guidance(content: Content, result: dict[str, Any]) -> list[str]:
+    """What the counselor is told for each crisis flag a screening raised: the content's words
+    for counselors (`counselor:` in seeds/flags.yaml), not the sentence written for the client.
+    A flag the current content no longer has keeps its stored text."""
+    for_counselors = {flag.id: flag.counselor for flag in content.flags if flag.kind == "crisis"}
+    return [for_counselors.get(flag["id"]) or flag["text"]
+            for flag in result.get("flags", []) if flag.get("kind") == "crisis"]
+
+
 def render_screening(client: Client, screening: ClientScreening, notes_form: NotesForm,
                      choice_form: OverrideForm, *, status: int = 200) -> tuple[str, int]:
     content = current_content()
     return render_template(
         "counselor/screening.html", client=client, screening=screening,
-        result=screening.result, notes_form=notes_form, choice_form=choice_form,
+        result=screening.result, guidance=crisis_guidance(content, screening.result),
+        notes_form=notes_form, choice_form=choice_form,
         problems=form_problems(notes_form) + form_problems(choice_form),
         path_titles=path_titles(content), resources=journey.crisis_resources(content),
         locales=content.crisis_locales, can_delete=clients.can_delete(me(), client),

@@ -19,6 +19,8 @@ from werkzeug.test import TestResponse
 from recovery import sealed
 from recovery.db import get_session
 from recovery.models import AuditEvent, Client, ClientScreening, PlanRevision, RelapsePlan
+from recovery.questionnaire import journey
+from recovery.seeds import current_content
 from tests.counselor.conftest import (
     Account,
     Clock,
@@ -176,6 +178,32 @@ def test_a_suicide_risk_answer_stops_for_the_counselor_at_once(
     assert one_screening(db_session).is_at_risk is True
     saved = text(casey.get(f"{base(client_id)}/screenings/{screening_id}"))
     assert saved.index("Safety first") < saved.index("Recommended path")
+
+
+def test_the_review_and_saved_pages_give_the_counselor_the_words_for_counselors(
+        app: Flask, casey: FlaskClient, client_id: int) -> None:
+    """The crisis section speaks to the counselor (flags.yaml's `counselor:` text) on the review
+    page and the saved screening, as the support page does; before, the review page showed an
+    empty paragraph and the saved page the sentence written for the client."""
+    with app.app_context():
+        raised = journey.crisis_flags(current_content(), AT_RISK)
+    assert raised
+    for_counselor = [" ".join(flag.counselor.split()) for flag in raised]
+    for_client = [" ".join(flag.text.split()) for flag in raised]
+    record_answers(casey, client_id, AT_RISK)
+    review = casey.get(f"{base(client_id)}/screenings/new/finish")
+    screening_id = save_screening_from_review(casey, client_id)
+    saved = casey.get(f"{base(client_id)}/screenings/{screening_id}")
+    for page in (review, saved):
+        words = text(page)
+        start = words.index("Safety first")
+        crisis_part = words[start:min(words.find(heading, start) % (len(words) + 1)
+                                      for heading in ("Recommended path", "Suggested next steps"))]
+        for sentence in for_counselor:
+            assert sentence in crisis_part
+        for sentence in for_client:
+            assert sentence not in crisis_part
+        assert '<p class="lead"></p>' not in page.get_data(as_text=True)
 
 
 def test_steps_refuse_bad_answers_and_keep_nothing(casey: FlaskClient, client_id: int,
