@@ -21,7 +21,8 @@ bind = os.environ.get("RECOVERY_BIND", "127.0.0.1:8000")
 # stuck request can't hold up others in the same process.
 worker_class = "sync"
 workers = int(os.environ.get("RECOVERY_WORKERS", 2 * multiprocessing.cpu_count()))
-# The slowest request is a PDF (about 0.3 s of CPU); 30 s kills only something truly stuck.
+# The slowest request is the worst PDF a plan can ask for (about 1 s of CPU, a typical one 0.2 s;
+# see recovery/export/budget.py); 30 s kills only something truly stuck.
 timeout = 30
 graceful_timeout = 30
 keepalive = 2

@@ -104,7 +104,7 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Per client address. Saving a result, making, editing, importing or deleting a plan share
     # one budget; a clinic's visitors may all share one address, so leave room for a waiting
-    # room full of people. PDFs cost about 0.3 s of CPU each.
+    # room full of people. PDFs cost about 0.2 s of CPU each (the worst a plan allows, about 1 s).
     PUBLIC_SUBMISSION_RATE_LIMIT = "60 per minute"
     PDF_RATE_LIMIT = "20 per minute"
     # New anonymous plans (made, made from a saved result, or imported) per address: each one is
