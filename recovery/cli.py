@@ -1,5 +1,5 @@
 """Command-line tools: check the content, print the questionnaire, score answers from JSON, and
-delete saved results whose time is up."""
+delete saved results, plans and sign-in counts whose time is up."""
 
 import json
 import sys
@@ -20,6 +20,7 @@ from recovery.content.conditions import (
     Not,
 )
 from recovery.content.model import Content
+from recovery.counselor import attempts, clock
 from recovery.db import maintenance_engine
 from recovery.plans import store as plan_store
 from recovery.questionnaire import store
@@ -137,16 +138,20 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired_command() -> None:
-    """Delete saved results older than RESULT_RETENTION_DAYS and anonymous plans not saved for
-    PLAN_RETENTION_DAYS. Safe to run from cron, as often as you like: two DELETEs in one
-    transaction, and a second run finds nothing to do."""
+    """Delete saved results older than RESULT_RETENTION_DAYS, anonymous plans not saved for
+    PLAN_RETENTION_DAYS and the sign-in counts of addresses without an account whose window has
+    ended. Safe to run from cron, as often as you like: three DELETEs in one transaction, and a
+    second run finds nothing to do."""
     cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
     with maintenance_engine() as engine, Session(engine) as session:
         results = store.purge_expired_assessments(session)
         plans = plan_store.purge_expired_plans(session, saved_after=cutoff)
+        counts = attempts.purge_ended(session, now=clock.now())
         session.commit()
     click.echo(f"Deleted {results} expired saved result{'' if results == 1 else 's'}.")
     click.echo(f"Deleted {plans} expired plan{'' if plans == 1 else 's'}.")
+    click.echo(f"Deleted {counts} ended sign-in count{'' if counts == 1 else 's'} "
+               "for unknown addresses.")
 
 
 def fail(message: str) -> NoReturn:

@@ -2,9 +2,10 @@
 are not tables.
 
 The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`) has no accounts. The counselor
-workspace adds `User`, `UserSession` (server-side logins), `Invitation`, `AuditEvent`, and the
-caseload: `Client`, `ClientShare` and `ClientScreening` (a client's plans are `RelapsePlan`s
-with a `client_id`).
+workspace adds `User`, `UserSession` (server-side logins), `UnknownAddressAttempts` (sign-in
+attempts for addresses without an account), `Invitation`, `AuditEvent`, and the caseload:
+`Client`, `ClientShare` and `ClientScreening` (a client's plans are `RelapsePlan`s with a
+`client_id`).
 
 No `from __future__ import annotations` here: SQLModel resolves field types at class creation and
 string annotations break relationships (fastapi/sqlmodel#196).
@@ -118,6 +119,19 @@ class User(SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+class UnknownAddressAttempts(SQLModel, table=True):
+    """Sign-in attempts for an email address that has no account, counted by the same rule and
+    clock as an account's own `failed_logins` and `locked_until` (see
+    recovery.counselor.attempts). The address itself is never stored, only a keyed HMAC of it.
+    Rows whose window has ended are deleted by `flask purge-expired`."""
+
+    __tablename__ = "unknown_address_attempts"
+
+    address_hmac: str = Field(primary_key=True, max_length=64)
+    attempts: int
+    window_ends_at: datetime
 
 
 class UserSession(SQLModel, table=True):

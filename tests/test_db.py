@@ -15,7 +15,7 @@ from sqlalchemy import Engine, event, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from recovery import db, sealed
-from recovery.models import Assessment, Client, ClientScreening
+from recovery.models import Assessment, Client, ClientScreening, UnknownAddressAttempts, User
 
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -72,7 +72,7 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     assert set(inspect(empty_engine).get_table_names()) == {
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
         "user_account", "user_session", "invitation", "audit_event", "client", "client_share",
-            "client_screening"}
+            "client_screening", "unknown_address_attempts"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
@@ -225,6 +225,10 @@ def test_undoing_0007_opens_sealed_screenings_with_the_apps_keys(
     with empty_engine.connect() as conn:
         stored = conn.execute(text("SELECT override_path, summary FROM client_screening")).one()
     assert stored[0].startswith(sealed.TEXT_PREFIX) and "severity" not in str(stored[1])
+    # Past 0008 first: SQLite runs DDL outside the transaction, so a later step's failure
+    # would not bring back a table an earlier step dropped.
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0007")
 
     head = current_revisions(empty_engine)
     with pytest.raises(sealed.SealedDataError, match="ENCRYPTION_KEYS is empty"):
@@ -239,6 +243,28 @@ def test_undoing_0007_opens_sealed_screenings_with_the_apps_keys(
                      .one()) == (4, 10, 6, None, 2, True, "dual_diagnosis")
         answers = conn.execute(text("SELECT answers FROM client_screening")).scalar_one()
     assert "ketamine" in str(answers)
+
+
+def test_undoing_0008_drops_only_the_unknown_address_counts(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        session.add(User(email="casey@example.org", display_name="Casey", role="counselor",
+                         password_hash="x", failed_logins=2, locked_until=NOW))
+        session.add(UnknownAddressAttempts(address_hmac="5" * 64, attempts=3,
+                                           window_ends_at=NOW))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0007")
+
+    assert current_revisions(empty_engine) == ("0007",)
+    assert "unknown_address_attempts" not in inspect(empty_engine).get_table_names()
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT failed_logins FROM user_account")).scalar_one() == 2
+    db.upgrade_engine(empty_engine)  # 0008 again: the counts start afresh
+    assert schema_diff(empty_engine) == []
+    with Session(empty_engine) as session:
+        assert session.exec(select(func.count()).select_from(UnknownAddressAttempts)).one() == 0
 
 
 def test_session_database_matches_models(app: Flask) -> None:

@@ -20,7 +20,6 @@ from typing import ParamSpec
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
-from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
@@ -33,7 +32,6 @@ SESSION_KEY = "counselor_session"
 _USER = "counselor_user"  # flask.g attribute: the signed-in User, or None
 _SIGNED_OUT = "counselor_signed_out"  # flask.g attribute: why a session just ended
 _LOGIN = "counselor_login"  # flask.g attribute: the signed-in user's UserSession
-FAILURES_KEY = "recovery.counselor.unknown_failures"
 
 WRONG_CREDENTIALS = "That email address and password don't match. Please check them and try again."
 ACCOUNT_DISABLED = ("This account has been switched off. If you still need it, please ask an "
@@ -199,26 +197,29 @@ def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
 
     One rule for every address, with or without an account: an attempt takes a number in its
     address's window before any password is checked (from the account's row, or for an unknown
-    address from `attempts.UnknownAddressCounter`). The window opens at the first attempt and
-    lasts COUNSELOR_LOCKOUT_MINUTES; a success closes it. Attempts numbered up to
+    address from its row in `unknown_address_attempts`, see `attempts`), on the same clock and
+    in the same database, so every worker shares both counts. The window opens at the first
+    attempt and lasts COUNSELOR_LOCKOUT_MINUTES; a success closes it. Attempts numbered up to
     COUNSELOR_LOCKOUT_ATTEMPTS are checked, and the last of them, if wrong, says the account is
     paused; later ones are refused unchecked until the window ends. Because the number is taken
-    atomically, parallel guesses can't get more checks than that. Every path verifies exactly
-    one argon2 hash (a throw-away one when there is no account or it is paused), so neither the
-    messages nor the time taken tell whether an account exists.
+    atomically, parallel guesses can't get more checks than that. Both paths write and commit
+    once and then verify exactly one argon2 hash (a throw-away one when there is no account or
+    it is paused), so neither the messages nor the time taken tell whether an account exists.
     """
-    attempts = current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]
+    allowed = current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]
+    window = timedelta(minutes=current_app.config["COUNSELOR_LOCKOUT_MINUTES"])
     user = users.get_user_by_email(db, email=email)
     if user is None:
-        number = _unknown_counter().reserve(users.normalize_email(email),
-                                            window_seconds=_window_seconds())
+        # Only debug and testing runs may lack a secret key (config.check_secret_key).
+        number = attempts.reserve(db, email=users.normalize_email(email),
+                                  secret=current_app.config.get("SECRET_KEY") or "",
+                                  now=clock.now(), window=window)
     else:
-        number = users.reserve_login_attempt(db, user=user, now=clock.now(),
-                                             window=timedelta(seconds=_window_seconds()))
-        # Now, not with the rest: holding the row (on SQLite the whole database) locked through
-        # the slow hash check would queue every other sign-in and write behind it.
-        db.commit()
-    if number > attempts:
+        number = users.reserve_login_attempt(db, user=user, now=clock.now(), window=window)
+    # Now, not with the rest: holding the row (on SQLite the whole database) locked through the
+    # slow hash check would queue every other sign-in and write behind it.
+    db.commit()
+    if number > allowed:
         passwords.spend_verify_time(password)
         return _refuse(db, user, "account locked" if user else "unknown email address",
                        lockout_message())
@@ -227,7 +228,7 @@ def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
         return _refuse(db, None, "unknown email address", _failure_message(number))
     matches, new_hash = passwords.verify_password(user.password_hash, password)
     if not matches:
-        detail = "wrong password; account locked" if number == attempts else "wrong password"
+        detail = "wrong password; account locked" if number == allowed else "wrong password"
         return _refuse(db, user, detail, _failure_message(number))
     if not user.is_active:
         return _refuse(db, user, "account disabled", ACCOUNT_DISABLED)
@@ -247,11 +248,6 @@ def _failure_message(number: int) -> str:
     return lockout_message()
 
 
-def _window_seconds() -> int:
-    # Whole seconds, as the storage counts them, so both kinds of address get the same window.
-    return max(1, round(current_app.config["COUNSELOR_LOCKOUT_MINUTES"] * 60))
-
-
 def lockout_message() -> str:
     config = current_app.config
     return (f"That email address and password don't match. After "
@@ -264,25 +260,6 @@ def _refuse(db: Session, user: User | None, detail: str, message: str) -> LoginO
     audit.record(db, user=None, action="login_failed", object_type="user",
                  object_id=str(user.id) if user is not None else "", detail=detail)
     return LoginOutcome(None, message)
-
-
-def init_failure_counter(app: App) -> None:
-    """The counter for unknown addresses, in the same storage as the rate limits, under the same
-    key prefix, falling back to memory as they do."""
-    config = app.config
-    app.extensions[FAILURES_KEY] = attempts.UnknownAddressCounter(
-        storage_uri=config["RATELIMIT_STORAGE_URI"],
-        storage_options=dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {}),
-        key_prefix=config.get("RATELIMIT_KEY_PREFIX") or "",
-        # Only debug and testing runs may lack a secret key (config.check_secret_key).
-        secret=config.get("SECRET_KEY") or "",
-        fallback=bool(config.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED")),
-    )
-
-
-def _unknown_counter() -> attempts.UnknownAddressCounter:
-    counter: attempts.UnknownAddressCounter = current_app.extensions[FAILURES_KEY]
-    return counter
 
 
 def sign_in(db: Session, *, user: User) -> None:

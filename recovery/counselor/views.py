@@ -19,7 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
@@ -49,11 +48,6 @@ bp.before_request(auth.guard_blueprint(PUBLIC_ENDPOINTS))
 
 INVITATION_GONE = ("This invitation link doesn't work any more: it may have been used already, "
                    "or it expired. Please ask your admin for a new one.")
-
-
-@bp.record_once
-def set_up(state: BlueprintSetupState) -> None:
-    auth.init_failure_counter(state.app)
 
 
 @bp.context_processor
