@@ -26,6 +26,7 @@ from sqlmodel import Session
 from recovery.counselor import attempts, audit, clock, passwords, screenings, users
 from recovery.db import get_session
 from recovery.models import User, UserSession
+from recovery.widgets import count_of
 
 P = ParamSpec("P")
 SESSION_KEY = "counselor_session"
@@ -114,19 +115,15 @@ def safe_next_path(value: str | None) -> str | None:
 def signed_out_message(reason: str | None) -> str:
     config = current_app.config
     if reason == "idle":
-        return (f"You were signed out after {count(config['COUNSELOR_IDLE_MINUTES'], 'minute')} "
+        return (f"You were signed out after {count_of(config['COUNSELOR_IDLE_MINUTES'], 'minute')} "
                 "without activity, to protect your clients' privacy. Please sign in again.")
     if reason == "expired":
         return (f"You were signed out because you had been signed in for "
-                f"{count(config['COUNSELOR_SESSION_HOURS'], 'hour')}, to protect your clients' "
+                f"{count_of(config['COUNSELOR_SESSION_HOURS'], 'hour')}, to protect your clients' "
                 "privacy. Please sign in again.")
     if reason == "ended":
         return "You have been signed out. Please sign in again."
     return PLEASE_SIGN_IN
-
-
-def count(number: int, unit: str) -> str:
-    return f"{number} {unit}" + ("" if number == 1 else "s")
 
 
 def _load_user() -> User | None:
@@ -250,10 +247,11 @@ def _failure_message(number: int) -> str:
 
 def lockout_message() -> str:
     config = current_app.config
-    return (f"That email address and password don't match. After "
-            f"{count(config['COUNSELOR_LOCKOUT_ATTEMPTS'], 'failed attempt')}, signing in to this "
-            f"account is paused for up to {count(config['COUNSELOR_LOCKOUT_MINUTES'], 'minute')} "
-            "to keep it safe. Please wait and try again, or ask an admin to unlock it.")
+    attempts_allowed = count_of(config["COUNSELOR_LOCKOUT_ATTEMPTS"], "failed attempt")
+    pause = count_of(config["COUNSELOR_LOCKOUT_MINUTES"], "minute")
+    return (f"That email address and password don't match. After {attempts_allowed}, signing in "
+            f"to this account is paused for up to {pause} to keep it safe. Please wait and try "
+            "again, or ask an admin to unlock it.")
 
 
 def _refuse(db: Session, user: User | None, detail: str, message: str) -> LoginOutcome:

@@ -41,6 +41,7 @@ from recovery.errors import render_error
 from recovery.models import Client, Invitation, User
 from recovery.plans import store as plan_store
 from recovery.security import limiter, retry_after
+from recovery.widgets import count_of
 
 bp = Blueprint("counselor", __name__, url_prefix="/counselor")
 PUBLIC_ENDPOINTS = frozenset({"counselor.login", "counselor.accept_invitation"})
@@ -118,7 +119,7 @@ def client_list() -> ResponseReturnValue:
     found = clients.caseload(get_session(), user=me(), query=query, number=number)
     if number > found.page_count:
         return render_error(400, f"There is no page {number}: the list has "
-                                 f"{auth.count(found.page_count, 'page')}. Please use the links "
+                                 f"{count_of(found.page_count, 'page')}. Please use the links "
                                  "on the clients page.")
     return render_template("counselor/clients.html", found=found, query=query.strip())
 
