@@ -44,10 +44,18 @@ def with_search_path(url: str, schema: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# A PostgreSQL server for the tests about PostgreSQL itself (marked `postgres`), which run on it
+# whatever the run's database is; scripts/test exports it.
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
+                                   "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
 @contextmanager
-def fresh_database(tmp_dir: Path) -> Iterator[str]:
-    """Yield the URL of a new, empty database (SQLite file or PostgreSQL schema); drop it after."""
-    base = postgres_base_url()
+def fresh_database(tmp_dir: Path, base: str | None = None) -> Iterator[str]:
+    """Yield the URL of a new, empty database (SQLite file or PostgreSQL schema); drop it after.
+
+    A schema on `base` if given, else on the run's PostgreSQL if it has one, else SQLite."""
+    base = base or postgres_base_url()
     if base is None:
         yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
@@ -75,6 +83,23 @@ def empty_all_tables(engine: Engine) -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of the session's test database, migrated to head once."""
     with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        engine = db.make_engine(url)
+        try:
+            db.upgrade_engine(engine)
+        finally:
+            engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(database_url: str,
+                          tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated PostgreSQL database: the run's own on the PostgreSQL run, else a throw-away
+    schema on TEST_POSTGRES_URL, for the tests marked `postgres`."""
+    if make_url(database_url).get_backend_name() == "postgresql":
+        yield database_url
+        return
+    with fresh_database(tmp_path_factory.mktemp("pg"), base=TEST_POSTGRES_URL) as url:
         engine = db.make_engine(url)
         try:
             db.upgrade_engine(engine)

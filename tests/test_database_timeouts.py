@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from recovery import db
 
+pytestmark = pytest.mark.postgres
+
 # Short limits so the tests are quick; the defaults (5 s) behave the same, just slower.
 FAST = {"DATABASE_CONNECT_TIMEOUT": 2, "DATABASE_STATEMENT_TIMEOUT": 1}
 # connect timeout + statement timeout + the reply margin, plus room for a slow machine.
@@ -67,10 +69,9 @@ class Silent:
 
 
 @pytest.fixture
-def postgres_url(database_url: str) -> str:
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("needs PostgreSQL (RECOVERY_TEST_DATABASE_URL)")
-    return database_url
+def postgres_url(postgres_database_url: str) -> str:
+    """PostgreSQL on both runs: these timeouts are PostgreSQL's and libpq's own."""
+    return postgres_database_url
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_a_database_that_hangs_with_pooled_connections_gives_a_503_within_second
 
 def test_a_statement_over_the_statement_timeout_is_cancelled_with_a_503(
         postgres_url: str, make_app: Callable[..., Flask]) -> None:
-    app = make_app(**FAST)
+    app = make_app(DATABASE_URL=postgres_url, **FAST)
 
     def slow() -> str:
         db.get_session().execute(text("SELECT pg_sleep(4)"))
@@ -147,7 +148,7 @@ def test_a_statement_over_the_statement_timeout_is_cancelled_with_a_503(
 
 def test_every_request_connection_has_the_timeouts(postgres_url: str,
                                                     make_app: Callable[..., Flask]) -> None:
-    app = make_app()
+    app = make_app(DATABASE_URL=postgres_url)
     with db.get_engine(app).connect() as connection:
         settings = {name: connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in
                     ("statement_timeout", "idle_in_transaction_session_timeout", "search_path")}
@@ -159,7 +160,7 @@ def test_every_request_connection_has_the_timeouts(postgres_url: str,
 
 def test_maintenance_commands_have_no_statement_timeout(postgres_url: str,
                                                         make_app: Callable[..., Flask]) -> None:
-    app = make_app(DATABASE_STATEMENT_TIMEOUT=0.001)
+    app = make_app(DATABASE_URL=postgres_url, DATABASE_STATEMENT_TIMEOUT=0.001)
     with app.app_context(), db.maintenance_engine() as engine, engine.connect() as connection:
         assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "0"
         connection.exec_driver_sql("SELECT pg_sleep(0.1)")
