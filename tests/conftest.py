@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, event
@@ -106,6 +107,24 @@ def postgres_database_url(database_url: str,
         finally:
             engine.dispose()
         yield url
+
+
+# Redis for the tests of counts shared between processes (scripts/test starts one if need be).
+TEST_REDIS_URL = os.environ.get("RECOVERY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of this test's own (other test runs may share the Redis server); its
+    keys are removed afterwards."""
+    prefix = f"recovery-test-{uuid.uuid4().hex}"
+    yield prefix
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)
+    finally:
+        connection.close()
 
 
 @pytest.fixture

@@ -5,16 +5,15 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 import redis
 from flask import Flask
 from werkzeug.test import TestResponse
 
-REDIS_URL = os.environ.get("RECOVERY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+from tests.conftest import TEST_REDIS_URL
+
 # A malformed link: the limit is checked (and counted) before the view answers 404, so these
 # requests cost no database work and no PDF rendering.
 PDF_URL = "/plans/" + "A" * 43 + "/pdf/full"  # well formed, unknown: a 404 from the view
@@ -84,17 +83,6 @@ def test_limits_can_be_switched_off(make_app: Callable[..., Flask]) -> None:
 # --- Shared between processes through Redis --------------------------------------------------
 
 
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix of this test's own (other test runs may share the Redis server)."""
-    prefix = f"recovery-test-{uuid.uuid4().hex}"
-    yield prefix
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        for key in connection.scan_iter(f"{prefix}*"):
-            connection.delete(key)
-    finally:
-        connection.close()
 
 
 def requests_from_another_process(database_url: str, settings: dict[str, Any], count: int,
@@ -118,7 +106,7 @@ def requests_from_another_process(database_url: str, settings: dict[str, Any], c
 
 def test_processes_sharing_redis_share_the_count(database_url: str, redis_prefix: str,
                                                  make_app: Callable[..., Flask]) -> None:
-    settings = {"RATELIMIT_STORAGE_URI": REDIS_URL,
+    settings = {"RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
                 "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": redis_prefix},
                 "PDF_RATE_LIMIT": "3 per minute"}
 
@@ -126,7 +114,7 @@ def test_processes_sharing_redis_share_the_count(database_url: str, redis_prefix
 
     client = make_app(**settings).test_client()
     assert client.get(PDF_URL).status_code == 429
-    keys = redis.Redis.from_url(REDIS_URL).keys(f"{redis_prefix}*")
+    keys = redis.Redis.from_url(TEST_REDIS_URL).keys(f"{redis_prefix}*")
     assert keys, "the count is not in Redis"
 
 

@@ -4,16 +4,13 @@ Redis, or Redis gone), in every worker process; parallel guesses get no more pas
 than the lockout allows; and an unknown address is stored only as a keyed hash."""
 
 import hashlib
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-import redis
 from flask import Flask
 from sqlmodel import Session, col, select
 
@@ -21,9 +18,9 @@ from recovery import db
 from recovery.counselor import auth, passwords
 from recovery.models import UnknownAddressAttempts, User
 from recovery.security import limiter
+from tests.conftest import TEST_REDIS_URL
 from tests.counselor.conftest import START, Clock, create_account, login, text
 
-REDIS_URL = os.environ.get("RECOVERY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 WRONG = "That email address and password don't match. Please check them and try again."
 LOCKED = "signing in to this account is paused"
 REAL, UNKNOWN = "casey@example.org", "nobody@example.org"
@@ -35,17 +32,6 @@ def empty_tables(app: Flask) -> None:
     """The `app` fixture empties every table; the apps here are made with other settings."""
 
 
-@pytest.fixture
-def key_prefix() -> Iterator[str]:
-    """A RATELIMIT_KEY_PREFIX of this test's own; its Redis keys are removed afterwards."""
-    prefix = f"recovery-test-{uuid.uuid4().hex}"
-    yield prefix
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        for key in connection.scan_iter(f"*{prefix}*"):
-            connection.delete(key)
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -58,7 +44,7 @@ def revive_limiter() -> Iterator[None]:
 
 def storage_settings(kind: str, prefix: str) -> dict[str, str]:
     # Nothing listens on port 1: every call to that "Redis" is refused.
-    uri = {"memory": "memory://", "redis": REDIS_URL, "redis-gone": "redis://127.0.0.1:1"}[kind]
+    uri = {"memory": "memory://", "redis": TEST_REDIS_URL, "redis-gone": "redis://127.0.0.1:1"}[kind]
     return {"RATELIMIT_STORAGE_URI": uri, "RATELIMIT_KEY_PREFIX": prefix}
 
 
@@ -78,10 +64,10 @@ def counted_rows(app: Flask) -> list[UnknownAddressAttempts]:
 
 @pytest.mark.parametrize("kind", ["memory", "redis", "redis-gone"])
 def test_real_and_unknown_addresses_answer_alike_until_the_window_ends(
-        make_app: Callable[..., Flask], key_prefix: str, revive_limiter: None,
+        make_app: Callable[..., Flask], redis_prefix: str, revive_limiter: None,
         kind: str) -> None:
     clock = Clock()
-    app = make_app(COUNSELOR_NOW=clock, **UNLIMITED, **storage_settings(kind, key_prefix))
+    app = make_app(COUNSELOR_NOW=clock, **UNLIMITED, **storage_settings(kind, redis_prefix))
     account = create_account(app, email=REAL)
     steps = [(answer(app, REAL), answer(app, UNKNOWN)) for _ in range(7)]
 
