@@ -17,10 +17,9 @@ the emoji allowance.
 
 import dataclasses
 import re
-from collections.abc import Callable
 from typing import Any
 
-from recovery.export.sharesafe import CODE_FIELDS
+from recovery.export.sharesafe import CODE_FIELDS, map_texts
 from recovery.planning.draft import PlanDraft
 
 FULL_PLAN_CHARS = 30_000
@@ -40,21 +39,6 @@ EMOJI = re.compile(rf"{_PICTOGRAPH}(?:[\ufe0e\ufe0f\u20e3]|\u200d{_PICTOGRAPH})*
 class Fitted:
     plan: PlanDraft
     left_out: int  # entries not printed (and texts shortened)
-
-
-def map_texts(value: Any, change: Callable[[str], str], field_name: str = "") -> Any:
-    """`value` with `change` applied to every piece of free text in it, in field order."""
-    if field_name in CODE_FIELDS:
-        return value
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, tuple):
-        return tuple(map_texts(v, change) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: map_texts(getattr(value, f.name), change, f.name)
-                   for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    return value
 
 
 def cut(value: Any, entries: int, chars: int, counts: list[int], field_name: str = "") -> Any:
@@ -98,4 +82,4 @@ def limit_emoji(value: Any, allowance: int = MAX_EMOJI) -> Any:
         seen += 1
         return match.group() if seen <= allowance else EMOJI_STAND_IN
 
-    return map_texts(value, lambda text: EMOJI.sub(one, text))
+    return map_texts(value, lambda text, _field: EMOJI.sub(one, text))

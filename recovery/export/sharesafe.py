@@ -133,22 +133,26 @@ def share_safe_draft(draft: PlanDraft, masker: Masker, *, keep_phones: bool = Fa
     return masked
 
 
-def _mask_value(value: Any, mask: Callable[[str], str], field_name: str = "") -> Any:
-    """Walk the whole plan, so a field added to PlanDraft later is masked without anyone
-    remembering to."""
-    if field_name == "because":
-        return ""
+def map_texts(value: Any, change: Callable[[str, str], str], field_name: str = "") -> Any:
+    """`value` (a plan, or any part of one) with `change(text, field name)` applied to every piece
+    of free text in it, in field order; ids and codes (CODE_FIELDS) are left alone. It walks the
+    whole plan, so a field added to PlanDraft later is covered without anyone remembering to."""
     if field_name in CODE_FIELDS:
         return value
     if isinstance(value, str):
-        return mask(value)
+        return change(value, field_name)
     if isinstance(value, tuple):
-        return tuple(_mask_value(v, mask) for v in value)
+        return tuple(map_texts(v, change) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _mask_value(getattr(value, f.name), mask, f.name)
+        changes = {f.name: map_texts(getattr(value, f.name), change, f.name)
                    for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def _mask_value(value: Any, mask: Callable[[str], str]) -> Any:
+    """Every text masked, and the reasons a suggestion was made left out."""
+    return map_texts(value, lambda text, field: "" if field == "because" else mask(text))
 
 
 def share_safe_locale(locale: CrisisLocale, masker: Masker) -> CrisisLocale:
