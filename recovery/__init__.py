@@ -1,40 +1,45 @@
 """Addiction-risk screening and recovery planner.
 
 `create_app` reads like a table of contents: configuration, extensions, content, blueprints.
+
+Everything web is imported inside `create_app`, not at the top of this file: importing one of
+the pure packages (`recovery.screening.engine`, say) must not load Flask, WTForms, SQLModel or
+WeasyPrint, and no blueprint may depend on having been imported before another.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from recovery import (
-    cli,
-    config,
-    db,
-    encryption,
-    errors,
-    health,
-    logs,
-    security,
-    seeds,
-    site,
-    startup,
-    widgets,
-)
-from recovery.counselor import commands as counselor_commands
-from recovery.counselor import handouts, screening_views
-from recovery.counselor import plans as client_plans
-from recovery.counselor import views as counselor_views
-
-# Imported for what it declares: the PDF downloads join the plan pages (recovery.plans.views).
-from recovery.export import views as _export_views  # noqa: F401
-from recovery.plans import views as plans_views
-from recovery.questionnaire import views as questionnaire_views
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: defaults, then instance/config.py, then RECOVERY_* variables."""
+    from recovery import (
+        cli,
+        config,
+        db,
+        encryption,
+        errors,
+        health,
+        logs,
+        security,
+        seeds,
+        site,
+        startup,
+        widgets,
+    )
+    from recovery.counselor import commands as counselor_commands
+    from recovery.counselor import handouts, screening_views
+    from recovery.counselor import plans as client_plans
+    from recovery.counselor import views as counselor_views
+
+    # Imported for what it declares: the PDF downloads join the plan pages (recovery.plans.views).
+    from recovery.export import views as _export_views  # noqa: F401
+    from recovery.plans import views as plans_views
+    from recovery.questionnaire import views as questionnaire_views
+
     app = logs.RecoveryFlask(
         __name__,
         instance_relative_config=True,

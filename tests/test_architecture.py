@@ -5,6 +5,9 @@ TYPE_CHECKING guard, without importing anything.
 """
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,30 @@ def test_the_import_check_catches(source: str, expected: list[str]) -> None:
 )
 def test_the_call_check_catches(source: str, expected: list[str]) -> None:
     assert forbidden_calls(source) == expected
+
+
+# What importing a pure module loads, checked in a fresh interpreter: the ast check above sees
+# a module's own imports, this sees what Python really loads on the way (package __init__s).
+LOADED_FRAMEWORKS = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+frameworks = {"flask", "flask_wtf", "wtforms", "sqlmodel", "sqlalchemy", "weasyprint"}
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & frameworks)))
+"""
+
+
+@pytest.mark.parametrize("module", ["recovery.screening.engine", "recovery.planning.build",
+                                    "recovery.content.loader"])
+def test_importing_a_pure_module_loads_no_framework(module: str) -> None:
+    run = subprocess.run([sys.executable, "-c", LOADED_FRAMEWORKS, module],
+                         cwd=PACKAGE_DIR.parent, capture_output=True, text=True, check=True)
+
+    assert json.loads(run.stdout) == []
+
+
+def test_blueprints_are_imported_by_create_app_not_by_the_package() -> None:
+    tree = ast.parse((PACKAGE_DIR / "__init__.py").read_text(encoding="utf-8"))
+    top_level = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+
+    assert all(isinstance(node, ast.ImportFrom) and node.module in {"collections.abc", "typing"}
+               for node in top_level)
