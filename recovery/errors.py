@@ -1,10 +1,15 @@
-"""Friendly error pages: a clear message and the right status, never a traceback."""
+"""Friendly error pages: a clear message and the right status, never a traceback.
+
+One way to refuse a request: `abort(status, description="What to tell the person.")`. The
+description is shown on the one error page (templates/error.html); a bare `abort(404)` shows
+the friendly default for its status from MESSAGES.
+"""
 
 import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from recovery.db import UNAVAILABLE_ERRORS
 from recovery.logs import route_pattern
@@ -37,6 +42,7 @@ TITLES = {
     404: "Page not found",
     405: "That didn't work",
     409: "Not saved yet",
+    422: "Please check and try again",
     413: "Too much data",
     429: "Too many requests",
     500: "Something went wrong",
@@ -54,11 +60,20 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
                              "Please go back, reload the page and try again.")
 
 
+def message_for(error: HTTPException) -> str:
+    """The description a view gave to `abort`, else our default for the status (Werkzeug's
+    own descriptions are written for developers, not for the person reading the page)."""
+    werkzeug_default = default_exceptions.get(error.code or 500, type(error)).description
+    if error.description and error.description != werkzeug_default:
+        return error.description
+    return MESSAGES.get(error.code or 500, "Something went wrong.")
+
+
 def handle_http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | HTTPException:
     status = error.code or 500
     if status < 400:
         return error  # redirects and the like pass through untouched
-    body, status = render_error(status, MESSAGES.get(status, "Something went wrong."))
+    body, status = render_error(status, message_for(error))
     # Keep headers such as Allow on a 405; our page sets its own content type.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if status == 429:
