@@ -19,7 +19,7 @@ from recovery.content.conditions import (
     Condition,
     Not,
 )
-from recovery.content.model import Content
+from recovery.content.model import Content, Item, Option, Step
 from recovery.counselor import attempts, clock
 from recovery.db import maintenance_engine
 from recovery.plans import store as plan_store
@@ -46,38 +46,28 @@ def condition_to_dict(condition: Condition) -> Any:
     raise TypeError(f"not a skip-logic condition: {condition!r}")  # the loader forbids these
 
 
+def option_to_dict(option: Option) -> dict[str, Any]:
+    return {"id": option.id, "label": option.label, "score": option.score,
+            "exclusive": option.is_exclusive, "show_if": condition_to_dict(option.show_if)}
+
+
+def item_to_dict(item: Item) -> dict[str, Any]:
+    return {"id": item.id, "kind": item.kind, "text": item.text, "hint": item.hint,
+            "required": item.is_required, "multiple": item.is_multiple,
+            "show_if": condition_to_dict(item.show_if),
+            "options": [option_to_dict(option) for option in item.options]}
+
+
+def step_to_dict(step: Step) -> dict[str, Any]:
+    return {"id": step.id, "title": step.title, "intro": step.intro,
+            "show_if": condition_to_dict(step.show_if),
+            "items": [item_to_dict(item) for item in step.items]}
+
+
 def questionnaire_to_dict(content: Content) -> dict[str, Any]:
     q = content.questionnaire
-    return {
-        "content_version": content.version,
-        "subject_item": q.subject_item,
-        "steps": [
-            {
-                "id": step.id,
-                "title": step.title,
-                "intro": step.intro,
-                "show_if": condition_to_dict(step.show_if),
-                "items": [
-                    {
-                        "id": item.id,
-                        "kind": item.kind,
-                        "text": item.text,
-                        "hint": item.hint,
-                        "required": item.is_required,
-                        "multiple": item.is_multiple,
-                        "show_if": condition_to_dict(item.show_if),
-                        "options": [
-                            {"id": o.id, "label": o.label, "score": o.score,
-                             "exclusive": o.is_exclusive, "show_if": condition_to_dict(o.show_if)}
-                            for o in item.options
-                        ],
-                    }
-                    for item in step.items
-                ],
-            }
-            for step in q.steps
-        ],
-    }
+    return {"content_version": content.version, "subject_item": q.subject_item,
+            "steps": [step_to_dict(step) for step in q.steps]}
 
 
 @click.command("check-content")
@@ -107,19 +97,7 @@ def questionnaire_command() -> None:
 def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
     """Read answers as JSON (item id -> value) from ANSWERS_FILE or standard input and print the
     screening result as JSON."""
-    raw = answers_file.read(MAX_INPUT_BYTES + 1)
-    if len(raw) > MAX_INPUT_BYTES:
-        fail("the answers file is larger than 1 MB")
-    try:
-        answers = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        fail("the answers are not UTF-8 text")
-    except RecursionError:
-        fail("the answers are nested too deeply")
-    except json.JSONDecodeError as exc:
-        fail(f"the answers are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    if not isinstance(answers, dict):
-        fail("the answers must be a JSON object of item id -> value")
+    answers = read_answers(answers_file)
     content = current_content()
     if locale is not None and locale not in {loc.id for loc in content.crisis_locales}:
         fail(f"unknown locale {locale!r}; known: "
@@ -133,6 +111,24 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
     output["answers"] = result.answers
     output["crisis_resources"] = asdict(content.crisis_locale(locale))
     click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def read_answers(answers_file: IO[bytes]) -> dict[str, Any]:
+    """The answers file as a JSON object, or a one-line reason why not."""
+    raw = answers_file.read(MAX_INPUT_BYTES + 1)
+    if len(raw) > MAX_INPUT_BYTES:
+        fail("the answers file is larger than 1 MB")
+    try:
+        answers = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        fail("the answers are not UTF-8 text")
+    except RecursionError:
+        fail("the answers are nested too deeply")
+    except json.JSONDecodeError as exc:
+        fail(f"the answers are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    if not isinstance(answers, dict):
+        fail("the answers must be a JSON object of item id -> value")
+    return answers
 
 
 @click.command("purge-expired")

@@ -63,36 +63,41 @@ def make_engine(url: str, *, connect_timeout: int | None = None,
     longer than the statement timeout is closed as broken (see `_GuardedConnection`).
     """
     url = normalize_database_url(url)
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
+    backend = make_url(url).get_backend_name()
     # SQL errors would otherwise quote the bound values (answers, plan text) into the logs.
     kwargs.setdefault("hide_parameters", True)
-    reply_timeout = None
     if backend == "postgresql":
         # Survive PostgreSQL restarts and idle-connection reaping between requests.
         kwargs.setdefault("pool_pre_ping", True)
-        connect_args = kwargs.setdefault("connect_args", {})
-        if connect_timeout:
-            connect_args.setdefault("connect_timeout", connect_timeout)
-        settings = {"statement_timeout": statement_timeout,
-                    "idle_in_transaction_session_timeout": idle_in_transaction_timeout}
-        options = " ".join(f"-c {name}={round(seconds * 1000)}"
-                           for name, seconds in settings.items() if seconds)
-        if options:
-            # connect_args replaces the URL's own `options` (the tests' search_path): keep both.
-            earlier = parsed.query.get("options")
-            connect_args["options"] = " ".join(
-                [*([earlier] if isinstance(earlier, str) else earlier or ()), options])
-        if statement_timeout:
-            reply_timeout = statement_timeout + REPLY_MARGIN_SECONDS
-            connect_args.update(TCP_GUARD)
+        _add_postgres_timeouts(kwargs.setdefault("connect_args", {}), url, connect_timeout,
+                               statement_timeout, idle_in_transaction_timeout)
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
-    if reply_timeout is not None:
-        guard = partial(_connect_guarded, reply_timeout=reply_timeout)
+    if backend == "postgresql" and statement_timeout:
+        guard = partial(_connect_guarded,
+                        reply_timeout=statement_timeout + REPLY_MARGIN_SECONDS)
         event.listen(engine, "do_connect", guard)
     return engine
+
+
+def _add_postgres_timeouts(connect_args: dict[str, Any], url: str, connect_timeout: int | None,
+                           statement_timeout: float | None,
+                           idle_in_transaction_timeout: float | None) -> None:
+    """The timeouts as connection arguments: seconds to milliseconds in `options`."""
+    if connect_timeout:
+        connect_args.setdefault("connect_timeout", connect_timeout)
+    settings = {"statement_timeout": statement_timeout,
+                "idle_in_transaction_session_timeout": idle_in_transaction_timeout}
+    options = " ".join(f"-c {name}={round(seconds * 1000)}"
+                       for name, seconds in settings.items() if seconds)
+    if options:
+        # connect_args replaces the URL's own `options` (the tests' search_path): keep both.
+        earlier = make_url(url).query.get("options")
+        connect_args["options"] = " ".join(
+            [*([earlier] if isinstance(earlier, str) else earlier or ()), options])
+    if statement_timeout:
+        connect_args.update(TCP_GUARD)
 
 
 # The server cancels a statement after statement_timeout and says so at once; silence for this
