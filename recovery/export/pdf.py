@@ -31,6 +31,13 @@ from recovery.content.model import Content, CrisisLocale
 from recovery.export.budget import fit_full_plan, limit_emoji
 from recovery.export.sharesafe import Masker, share_safe_draft, share_safe_locale
 from recovery.planning.draft import GOAL_LABELS, RANKS, Contact, Line, PlanDraft, Trigger
+from recovery.planning.vocabulary import (
+    ACTION_LABELS,
+    MEETING_LABELS,
+    OWN_TRIGGER_LABEL,
+    RANK_LABELS,
+    SECTION_TITLES,
+)
 from recovery.seeds import current_content
 
 logger = logging.getLogger(__name__)
@@ -45,12 +52,6 @@ STATIC_PREFIX = "/static/"
 STYLESHEET = "css/print.css"
 LAYOUTS = ("full", "handout", "wallet")
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-
-ACTION_LABELS = {"avoid": "Avoid", "leave": "Leave", "cope": "Cope in place",
-                 "call": "Call someone"}
-MEETING_LABELS = {"na": "NA", "smart": "SMART Recovery", "other": "Meeting"}
-RANK_LABELS = {"high": "High risk", "medium": "Medium risk", "low": "Lower risk"}
-OWN_TRIGGER_LABEL = "My own"
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -310,6 +311,7 @@ def labels(content: Content) -> dict[str, Any]:
         "meetings": MEETING_LABELS,
         "goals": GOAL_LABELS,
         "ranks": RANK_LABELS,
+        "sections": SECTION_TITLES,
     }
 
 

@@ -5,28 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from recovery.planning.draft import GOAL_LABELS, PlanDraft
+from recovery.planning.draft import PlanDraft
+from recovery.planning.vocabulary import GOAL_LABELS, SECTION_TITLES
 
-# Section key -> heading, in the order the plan reads.
-SECTIONS = {
-    "display_name": "Name on the plan",
-    "goal": "Goal",
-    "reasons": "My reasons",
-    "triggers": "Triggers and action steps",
-    "warning_signs": "Early warning signs",
-    "urge_plan": "Urge plan",
-    "routine": "Daily routine",
-    "contacts": "Support contacts",
-    "meetings": "Meetings",
-    "next_steps": "Treatment next steps",
-    "lapse_plan": "If I slip",
-    "medical": "Medical red flags",
-    "therapy": "Ketamine treatment aftercare",
-    "harm_reduction": "Staying safer",
-    "safety_steps": "Safety steps",
-    "review_date": "Review date",
-    "crisis_locale": "Crisis lines country",
-}
+# Section key -> heading, in the order the plan reads ("about" is a page, not a field).
+SECTIONS = {key: title for key, title in SECTION_TITLES.items() if key != "about"}
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,17 @@ stored as a dict (`to_dict`) with each plan revision, downloaded as JSON, and re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The fixed choices and their labels live with the plan's other words (vocabulary.py).
+from recovery.planning.vocabulary import (  # noqa: F401  (re-exported for readers of drafts)
+    ACTION_KINDS,
+    GOAL_LABELS,
+    GOALS,
+    MEETING_KINDS,
+    RANKS,
+)
+
 SCHEMA = "recovery-plan"
 SCHEMA_VERSION = 1
-GOALS = ("stop", "cut_down", "undecided")
-GOAL_LABELS = {"stop": "Stop completely", "cut_down": "Cut down", "undecided": "Not decided yet"}
-RANKS = ("high", "medium", "low")
-ACTION_KINDS = ("avoid", "leave", "cope", "call")
-MEETING_KINDS = ("na", "smart", "other")
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,20 @@ from recovery.planning.draft import (
     Trigger,
     UrgePlan,
 )
+from recovery.planning.vocabulary import (
+    CONTROL,
+    DELAY_MINUTES,
+    LINE_BREAK,
+    MAX_CONTENT_VERSION,
+    MAX_DISPLAY_NAME,
+    MAX_LINES,
+    MAX_MEETING_PLACE,
+    MAX_PHONE,
+    MAX_SHORT,
+    MAX_TEXT,
+    PHONE,
+)
 
-MAX_TEXT = 500
-MAX_SHORT = 80
-MAX_LINES = 50
-# Newlines and tabs are fine in free text; other control characters never belong in a plan.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Line breaks of any kind, refused where the plan forms show a single line.
-LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
-# \Z, not $: "$" also matches before a final newline.
-PHONE = re.compile(r"\A[0-9+()\-. ]{0,40}\Z")
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -152,7 +156,7 @@ def read_trigger(r: Reader) -> Trigger:
 
 def read_contact(r: Reader) -> Contact:
     f = r.fields({"name", "role", "phone"})
-    phone = f["phone"].line(40)
+    phone = f["phone"].line(MAX_PHONE)
     if not PHONE.match(phone):
         raise f["phone"].fail("a phone number may hold digits, spaces, + ( ) - and . only")
     return Contact(f["name"].line(MAX_SHORT, required=True), f["role"].line(MAX_SHORT), phone)
@@ -162,7 +166,7 @@ def read_meeting(r: Reader) -> Meeting:
     f = r.fields({"kind", "name", "day", "time", "place"})
     return Meeting(kind=f["kind"].choice(MEETING_KINDS), name=f["name"].line(MAX_SHORT),
                    day=f["day"].line(MAX_SHORT), time=f["time"].line(MAX_SHORT),
-                   place=f["place"].line(200))
+                   place=f["place"].line(MAX_MEETING_PLACE))
 
 
 def read_review_date(r: Reader) -> str:
@@ -214,17 +218,17 @@ def draft_from_dict(data: Any, *, stored: bool = False) -> PlanDraft:
         raise f["crisis_locale"].fail("expected a two-letter country code")
 
     return PlanDraft(
-        content_version=f["content_version"].line(40, required=True),
+        content_version=f["content_version"].line(MAX_CONTENT_VERSION, required=True),
         substance=f["substance"].slug(),
         substance_text=f["substance_text"].line(MAX_SHORT, required=True),
         review_date=read_review_date(f["review_date"]),
         crisis_locale=locale,
-        display_name=f["display_name"].line(40),
+        display_name=f["display_name"].line(MAX_DISPLAY_NAME),
         goal=f["goal"].choice(GOALS),
         reasons=tuple(read_line(r) for r in f["reasons"].items()),
         triggers=tuple(read_trigger(r) for r in f["triggers"].items()),
         warning_signs=tuple(read_line(r) for r in f["warning_signs"].items()),
-        urge_plan=UrgePlan(delay_minutes=uf["delay_minutes"].integer(1, 240),
+        urge_plan=UrgePlan(delay_minutes=uf["delay_minutes"].integer(*DELAY_MINUTES),
                            distractions=uf["distractions"].texts(),
                            grounding=uf["grounding"].text(),
                            text_person=uf["text_person"].line(MAX_SHORT)),

@@ -4,10 +4,11 @@ A section's form has a few ordinary fields plus "row groups": a list shown as ro
 per column, a "Remove" tick box on each existing row and a few blank rows for new entries.
 Field names are fixed (`contacts-2-phone`), so the server always knows which entry a row edits.
 
-The limits are the ones `recovery.planning.serialize` enforces on plan files, so a form can
-never save a plan that could not be downloaded and uploaded again. A post that doesn't have the
-shape of the form we sent (unknown, missing or repeated fields) is refused outright: browsers
-never send one, so it is either tampering or a broken page, and guessing would lose data.
+The limits are the ones in `recovery.planning.vocabulary`, which the plan file reader
+enforces too, so a form can never save a plan that could not be downloaded and uploaded
+again. A post that doesn't have the shape of the form we sent (unknown, missing or repeated
+fields) is refused outright: browsers never send one, so it is either tampering or a broken
+page, and guessing would lose data.
 """
 
 import re
@@ -32,7 +33,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
 
-from recovery.planning.serialize import CONTROL, LINE_BREAK, MAX_LINES
+from recovery.planning.vocabulary import CONTROL, LINE_BREAK, MAX_LINES
 
 ALWAYS_ALLOWED = frozenset({"csrf_token", "base_revision"})
 CHOOSE_MESSAGE = "Please choose one of the options."

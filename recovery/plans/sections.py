@@ -17,10 +17,6 @@ from wtforms.validators import ValidationError
 
 from recovery.content.model import Content, PlanTrigger
 from recovery.planning.draft import (
-    ACTION_KINDS,
-    GOAL_LABELS,
-    MEETING_KINDS,
-    RANKS,
     Action,
     Contact,
     LapsePlan,
@@ -32,7 +28,22 @@ from recovery.planning.draft import (
     Trigger,
     UrgePlan,
 )
-from recovery.planning.serialize import MAX_SHORT, MAX_TEXT, PHONE
+from recovery.planning.vocabulary import (
+    ACTION_LABELS,
+    DELAY_MINUTES,
+    GOAL_LABELS,
+    MAX_DISPLAY_NAME,
+    MAX_MEETING_PLACE,
+    MAX_PHONE,
+    MAX_SHORT,
+    MAX_TEXT,
+    MEETING_LABELS,
+    OWN_TRIGGER_KIND,
+    OWN_TRIGGER_LABEL,
+    PHONE,
+    RANK_LABELS,
+    SECTION_TITLES,
+)
 from recovery.plans.forms import (
     Column,
     IsoDate,
@@ -46,18 +57,7 @@ from recovery.plans.forms import (
 from recovery.questionnaire.forms import CheckboxesField
 from recovery.screening.engine import fill
 
-# zip(strict=True) keeps the labels in step with the values the plan format allows.
-RANK_LABELS = dict(zip(RANKS, ("High risk", "Medium risk", "Low risk"), strict=True))
-ACTION_LABELS = dict(zip(ACTION_KINDS, ("Avoid it", "Leave", "Cope where I am",
-                                        "Call or text someone"), strict=True))
-MEETING_LABELS = dict(zip(MEETING_KINDS, ("Narcotics Anonymous (NA)", "SMART Recovery",
-                                          "Other"), strict=True))
-OWN_KIND = "own"
-OWN_KIND_LABEL = "My own"
 MIN_ACTION_SLOTS = 3
-MEETING_PLACE_LENGTH = 200  # serialize.read_meeting
-DISPLAY_NAME_LENGTH = 40  # serialize: display_name
-CONTACT_PHONE_LENGTH = 40
 
 Fields = dict[str, Field]
 
@@ -128,7 +128,7 @@ def kept_texts(form: PlanForm, name: str) -> tuple[str, ...]:
 def about_fields(draft: PlanDraft, content: Content) -> Fields:
     return {
         "display_name": text_field(
-            "Name on the plan (optional)", DISPLAY_NAME_LENGTH,
+            "Name on the plan (optional)", MAX_DISPLAY_NAME,
             description="A first name or initials is plenty. Printed plans and the handout can "
                         "be seen by other people, so leave out your full name."),
         "goal": choice_field("My goal for now", list(GOAL_LABELS.items()), radio=True),
@@ -161,14 +161,14 @@ def action_slots(draft: PlanDraft) -> int:
 
 
 def kind_labels(content: Content) -> dict[str, str]:
-    return {**dict(content.plan.trigger_kinds), OWN_KIND: OWN_KIND_LABEL}
+    return {**dict(content.plan.trigger_kinds), OWN_TRIGGER_KIND: OWN_TRIGGER_LABEL}
 
 
 def trigger_columns(draft: PlanDraft, content: Content) -> tuple[Column, ...]:
     columns = [
         Column("text", "Trigger", MAX_TEXT, is_required=True),
-        Column("kind", "Kind", choices=tuple(kind_labels(content).items()), default=OWN_KIND,
-               is_new_only=True),
+        Column("kind", "Kind", choices=tuple(kind_labels(content).items()),
+               default=OWN_TRIGGER_KIND, is_new_only=True),
         Column("rank", "How risky", choices=tuple(RANK_LABELS.items()), default="medium"),
     ]
     for n in range(1, action_slots(draft) + 1):
@@ -252,7 +252,7 @@ def trigger_library(draft: PlanDraft, content: Content
 def urge_fields(draft: PlanDraft, content: Content) -> Fields:
     return {
         "delay_minutes": whole_number_field(
-            "Minutes I'll wait before deciding anything", 1, 240,
+            "Minutes I'll wait before deciding anything", *DELAY_MINUTES,
             description=content.plan.urge_plan.delay_note),
         "grounding": text_field("A grounding exercise", MAX_TEXT, is_long=True),
         "text_person": text_field("Who I'll text when an urge hits", MAX_SHORT),
@@ -303,7 +303,7 @@ def contact_groups(draft: PlanDraft, content: Content) -> list[RowGroup]:
     columns = (
         Column("name", "Name", MAX_SHORT, is_required=True),
         Column("role", "Who they are to me", MAX_SHORT),
-        Column("phone", "Phone", CONTACT_PHONE_LENGTH, input_type="tel", pattern=PHONE,
+        Column("phone", "Phone", MAX_PHONE, input_type="tel", pattern=PHONE,
                pattern_message="A phone number may hold digits, spaces, + ( ) - and . only."),
     )
     rows = tuple({"name": c.name, "role": c.role, "phone": c.phone} for c in draft.contacts)
@@ -323,7 +323,7 @@ def meeting_groups(draft: PlanDraft, content: Content) -> list[RowGroup]:
         Column("name", "Name", MAX_SHORT),
         Column("day", "Day", MAX_SHORT),
         Column("time", "Time", MAX_SHORT),
-        Column("place", "Place or link", MEETING_PLACE_LENGTH),
+        Column("place", "Place or link", MAX_MEETING_PLACE),
     )
     rows = tuple({"kind": m.kind, "name": m.name, "day": m.day, "time": m.time,
                   "place": m.place} for m in draft.meetings)
@@ -357,7 +357,7 @@ def apply_harm_reduction(draft: PlanDraft, form: PlanForm, content: Content) -> 
 
 def safety_groups(draft: PlanDraft, content: Content) -> list[RowGroup]:
     columns = (Column("response", "My answer", MAX_TEXT, is_long=True),)
-    return [RowGroup("safety_steps", "My safety plan", "Step", columns,
+    return [RowGroup("safety_steps", SECTION_TITLES["safety_steps"], "Step", columns,
                      tuple({"response": s.response} for s in draft.safety_steps),
                      legends=tuple(s.prompt for s in draft.safety_steps),
                      blank_rows=0, can_remove=False)]
@@ -373,48 +373,48 @@ def apply_safety(draft: PlanDraft, form: PlanForm, content: Content) -> PlanDraf
 # --- The registry ----------------------------------------------------------------------------
 
 SECTIONS: dict[str, Section] = {s.id: s for s in [
-    Section("about", "About this plan",
+    Section("about", SECTION_TITLES["about"],
             "Your name on the plan, your goal, when to look at it again, and which country's "
             "crisis lines to show.",
             apply_about, fields=about_fields, data=about_data),
-    line_section("reasons", "My reasons", "Reason",
+    line_section("reasons", SECTION_TITLES["reasons"], "Reason",
                  "Why recovery matters to you, in your own words. On a hard day, these are "
                  "what you read first.",
                  hint=lambda content: "Some ideas: " + "; ".join(content.plan.reason_prompts)
                  + "."),
-    Section("triggers", "Triggers and if-then steps",
+    Section("triggers", SECTION_TITLES["triggers"],
             "The people, places, feelings, body states and thoughts that make using more "
             "likely, how risky each one is, and what you'll do when it comes up.",
             apply_triggers, fields=trigger_fields, groups=trigger_groups),
-    line_section("warning_signs", "Early warning signs", "Sign",
+    line_section("warning_signs", SECTION_TITLES["warning_signs"], "Sign",
                  "Changes that tell you, or the people close to you, that things are "
                  "slipping, before any use happens."),
-    Section("urge_plan", "My urge plan",
+    Section("urge_plan", SECTION_TITLES["urge_plan"],
             "What you'll do when a craving hits: wait, distract yourself, ground yourself, "
             "and reach out.",
             apply_urge, fields=urge_fields, data=urge_data, groups=urge_groups),
-    line_section("routine", "My daily routine", "Habit",
+    line_section("routine", SECTION_TITLES["routine"], "Habit",
                  "Small daily habits that keep you steady: sleep, light, food, movement, rest "
                  "and people."),
-    Section("contacts", "Support contacts",
+    Section("contacts", SECTION_TITLES["contacts"],
             "People you can call or text. Ask them first, so they know they are on your plan.",
             apply_contacts, groups=contact_groups),
-    Section("meetings", "Meetings",
+    Section("meetings", SECTION_TITLES["meetings"],
             "Mutual-help meetings you go to or want to try, in person or online.",
             apply_meetings, groups=meeting_groups),
-    line_section("next_steps", "Treatment next steps", "Step",
+    line_section("next_steps", SECTION_TITLES["next_steps"], "Step",
                  "Concrete things to do next about treatment and support."),
-    Section("lapse_plan", "If I slip",
+    Section("lapse_plan", SECTION_TITLES["lapse_plan"],
             "What you'll do if you use again, and when to ask for more help.",
             apply_lapse, fields=lapse_fields, data=lapse_data, groups=lapse_groups),
-    Section("medical", "Medical red flags",
+    Section("medical", SECTION_TITLES["medical"],
             "Physical signs that need a doctor, and how soon. Think twice before removing "
             "any: they are here because they can be serious.",
             apply_medical, groups=medical_groups),
-    Section("harm_reduction", "Staying safer",
+    Section("harm_reduction", SECTION_TITLES["harm_reduction"],
             "If you do use, these make it less dangerous.",
             apply_harm_reduction, groups=harm_reduction_groups),
-    Section("safety_steps", "My safety plan",
+    Section("safety_steps", SECTION_TITLES["safety_steps"],
             "Steps for getting through a moment when you might not feel safe. Fill in what "
             "fits you; you can come back to it any time.",
             apply_safety, groups=safety_groups,

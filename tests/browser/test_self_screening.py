@@ -50,7 +50,7 @@ def test_screening_to_plan_and_each_pdf(page: Page, journey: Callable[[str], Jou
     full = download_pdf(page, "The full plan", 0, tmp_path)
     assert full.name.startswith("recovery-plan-full-")
     assert "(A4)" in pdf_page_size(full)
-    assert_in_order(pdf_text(full), "My relapse-prevention plan", "People I can contact",
+    assert_in_order(pdf_text(full), "My relapse-prevention plan", "Support contacts",
                     "Robin", "Crisis help")
 
     letter = download_pdf(page, "The full plan", 1, tmp_path / "letter")

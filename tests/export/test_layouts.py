@@ -32,11 +32,11 @@ ORDINARY = {"also", "and", "as", "called", "else", "or", "other", "something", "
             "such", "the", "substance"}
 
 FULL_PLAN_HEADINGS = (
-    "My relapse-prevention plan", "My reasons for recovery", "My triggers and what I will do",
-    "Early warning signs", "My urge plan", "My daily routine", "People I can contact",
-    "Meetings", "Treatment next steps", "If I slip: my lapse plan", "In the first 24 hours",
-    "When to ask for more help", "Medical warning signs: when to get help",
-    "Crisis help: United States", "Reviewing this plan",
+    "My relapse-prevention plan", "My reasons", "My triggers and what I will do",
+    "Early warning signs", "My urge plan", "My daily routine", "Support contacts",
+    "Meetings", "Treatment next steps", "If I slip", "In the first 24 hours",
+    "When to ask for more help", "When to get medical help",
+    "Crisis help: United States", "Review date",
 )
 
 
@@ -143,7 +143,7 @@ def test_the_full_plan_has_the_therapy_and_safety_sections_when_they_apply(
     assert draft.therapy is not None
     text = render(draft).text()
 
-    for heading in ("After a ketamine treatment session", "Common, and usually passes",
+    for heading in ("Ketamine treatment aftercare", "Common, and usually passes",
                     "Call your provider", "After each session",
                     "Treatment at home: safety rules", "My safety plan"):
         assert heading in text

@@ -76,7 +76,7 @@ KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                      [Change("My reasons", "changed", "The order changed.")],
                      id="reasons-reordered"),
         pytest.param(lambda d: dataclasses.replace(d, triggers=d.triggers[::-1]),
-                     [Change("Triggers and action steps", "changed", "The order changed.")],
+                     [Change("My triggers and what I will do", "changed", "The order changed.")],
                      id="triggers-reordered"),
         pytest.param(lambda d: dataclasses.replace(d, warning_signs=()),
                      [Change("Early warning signs", "removed", HIDING)],
@@ -98,20 +98,20 @@ KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                              "Ask for a service that treats mood, anxiety or trauma together "
                              "with substance use.")], id="next-step-removed"),
         pytest.param(lambda d: dataclasses.replace(d, medical=d.medical[1:]),
-                     [Change("Medical red flags", "removed", KETAMINE_RED_FLAG)],
+                     [Change("When to get medical help", "removed", KETAMINE_RED_FLAG)],
                      id="red-flag-removed"),
         pytest.param(lambda d: dataclasses.replace(d, harm_reduction=d.harm_reduction[1:]),
-                     [Change("Staying safer", "removed", FIRST_HARM_REDUCTION)],
+                     [Change("Staying safer if I use", "removed", FIRST_HARM_REDUCTION)],
                      id="harm-reduction-line-removed"),
         pytest.param(lambda d: with_safety_response(d, "I stop answering my phone"),
-                     [Change("Safety steps", "changed",
+                     [Change("My safety plan", "changed",
                              f"{FIRST_PROMPT} · I stop answering my phone", FIRST_PROMPT)],
                      id="safety-step-answered"),
         pytest.param(lambda d: dataclasses.replace(d, goal="cut_down"),
-                     [Change("Goal", "changed", "Cut down", "Stop completely")],
+                     [Change("My goal", "changed", "Cut down", "Stop completely")],
                      id="goal-stop-to-cut-down"),
         pytest.param(lambda d: dataclasses.replace(d, goal="undecided"),
-                     [Change("Goal", "changed", "Not decided yet", "Stop completely")],
+                     [Change("My goal", "changed", "Not decided yet", "Stop completely")],
                      id="goal-stop-to-undecided"),
         pytest.param(lambda d: dataclasses.replace(d, review_date="2026-04-15"),
                      [Change("Review date", "changed", "2026-04-15", "2026-03-02")],
@@ -133,7 +133,7 @@ def test_changed_trigger_action_shows_before_and_after(base: PlanDraft) -> None:
 
     (change,) = diff_drafts(base, new)
 
-    assert (change.section, change.kind) == ("Triggers and action steps", "changed")
+    assert (change.section, change.kind) == ("My triggers and what I will do", "changed")
     assert ALONE in change.text and ALONE in change.before
     assert "Give what's left to my brother to get rid of." in change.text
     assert old_action not in change.text
@@ -149,7 +149,7 @@ def test_changed_urge_plan_shows_before_and_after(base: PlanDraft) -> None:
 
     (change,) = diff_drafts(base, new)
 
-    assert (change.section, change.kind) == ("Urge plan", "changed")
+    assert (change.section, change.kind) == ("My urge plan", "changed")
     assert change.text.startswith("30 · ") and change.before.startswith("20 · ")
     assert change.text.endswith(" · Sam") and "Sam" not in change.before
 
@@ -160,7 +160,7 @@ def test_changes_come_in_plan_order(base: PlanDraft) -> None:
 
     assert [(c.section, c.kind) for c in diff_drafts(base, new)] == [
         ("Name on the plan", "changed"),
-        ("Goal", "changed"),
+        ("My goal", "changed"),
         ("My reasons", "removed"),
         ("My reasons", "removed"),
         ("My reasons", "added"),
@@ -172,7 +172,7 @@ def test_diff_in_the_other_direction_mirrors(base: PlanDraft) -> None:
     new = dataclasses.replace(base, reasons=base.reasons + (Line("Money"),), goal="cut_down")
 
     assert diff_drafts(new, base) == [
-        Change("Goal", "changed", "Stop completely", "Cut down"),
+        Change("My goal", "changed", "Stop completely", "Cut down"),
         Change("My reasons", "removed", "Money"),
     ]
 

@@ -481,10 +481,10 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
     page = client.get(f"/plans/{plan}")
     text = words(page)
 
-    for heading in ("About this plan", "My reasons", "Triggers and if-then steps",
+    for heading in ("About this plan", "My reasons", "My triggers and what I will do",
                     "Early warning signs", "My urge plan", "My daily routine",
                     "Support contacts", "Meetings", "Treatment next steps", "If I slip",
-                    "Medical red flags", "Staying safer", "If I'm in crisis", "Review date"):
+                    "When to get medical help", "Staying safer", "If I'm in crisis", "Review date"):
         assert heading in text, heading
     # Triggers are grouped by kind, ranked, with their if-then steps and the reason for each.
     assert "Places, things and times Being alone with ketamine within reach High risk" in text
@@ -1009,7 +1009,7 @@ BAD_FILES: list[tuple[str, Callable[[dict[str, Any]], bytes], str]] = [
     ("too-many", lambda f: with_changes(f, reasons=[{"text": "r", "because": ""}] * 51),
      "at most 50"),
     ("bad-rank", lambda f: with_changes(f, triggers=[{**f["triggers"][0], "rank": "huge"}]),
-     "Triggers and action steps (triggers[0].rank)"),
+     "My triggers and what I will do (triggers[0].rank)"),
     ("bad-date", lambda f: with_changes(f, review_date="2026-02-30"), "a date such as"),
     ("a-list", lambda f: b"[]", "expected an object"),
     ("a-string", lambda f: b'"plan"', "expected an object"),
