@@ -49,6 +49,9 @@ from recovery.content.model import (
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FILE_BYTES = 1_000_000
 RESERVED_STEP_IDS = {"start", "support", "result", "save", "forget"}  # /screening/<id> pages
+# Every file load_content reads, relative to the seeds directory.
+SEED_FILES = ("VERSION", "questionnaire.yaml", "scoring.yaml", "flags.yaml", "paths.yaml",
+              "crisis.yaml", "plan.yaml")
 
 
 class ContentError(Exception):

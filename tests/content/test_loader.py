@@ -12,6 +12,7 @@ import yaml
 from recovery import create_app, db
 from recovery.content.conditions import AnswerIn, LevelAtLeast, Not
 from recovery.content.loader import ContentError, load_content
+from recovery.seeds import load_content_once
 
 SEEDS_DIR = Path(__file__).parents[2] / "seeds"
 
@@ -402,3 +403,15 @@ def test_create_app_starts_with_good_content(seeds: Path, tmp_path: Path) -> Non
         assert app.extensions["recovery.content"] == load_content(SEEDS_DIR)
     finally:
         db.get_engine(app).dispose()
+
+
+def test_the_app_reads_the_same_seed_files_once(seeds: Path) -> None:
+    """Each create_app reuses content already read from byte-identical files (a test session
+    builds hundreds of apps), and reads an edited file again."""
+    first = load_content_once(seeds)
+    assert load_content_once(SEEDS_DIR) is first  # same bytes, another place
+
+    edit_yaml(seeds, "scoring.yaml", first_band_not_zero)
+    with pytest.raises(ContentError, match="the first band must start at 0"):
+        load_content_once(seeds)
+    assert load_content_once(SEEDS_DIR) is first
