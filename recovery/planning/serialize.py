@@ -3,17 +3,23 @@
 Uploaded files are untrusted: unknown keys, wrong types, oversized text, control characters and
 impossible dates are all refused, with a message that says where. Nothing is half-read: either
 a whole PlanDraft comes back or PlanFormatError is raised.
+
+The shape of a plan file is a set of pydantic models (`PlanFile` and the ones it holds: no
+extra fields, no type coercion); `draft_from_dict` validates against them, turns the first
+problem into a PlanFormatError ("contacts[0].phone: must be a single line") and converts the
+result to the frozen dataclasses of draft.py, which the rest of the app uses.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import ValidationInfo as Info
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from recovery.planning.draft import (
-    ACTION_KINDS,
-    GOALS,
-    MEETING_KINDS,
-    RANKS,
     SCHEMA,
     SCHEMA_VERSION,
     Action,
@@ -29,8 +35,10 @@ from recovery.planning.draft import (
     UrgePlan,
 )
 from recovery.planning.vocabulary import (
+    ACTION_KINDS,
     CONTROL,
     DELAY_MINUTES,
+    GOALS,
     LINE_BREAK,
     MAX_CONTENT_VERSION,
     MAX_DISPLAY_NAME,
@@ -39,10 +47,13 @@ from recovery.planning.vocabulary import (
     MAX_PHONE,
     MAX_SHORT,
     MAX_TEXT,
+    MEETING_KINDS,
     PHONE,
+    RANKS,
 )
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+T = TypeVar("T")
 
 
 class PlanFormatError(ValueError):
@@ -51,133 +62,213 @@ class PlanFormatError(ValueError):
         super().__init__(f"{place}: {message}" if place else message)
 
 
-class Reader:
-    def __init__(self, value: Any, place: str = "", *, stored: bool = False) -> None:
-        # stored: a revision this app saved, perhaps before a rule got stricter (see `line`).
-        self.value, self.place, self.stored = value, place, stored
-
-    def fail(self, message: str) -> PlanFormatError:
-        return PlanFormatError(self.place, message)
-
-    def at(self, key: str | int, value: Any) -> "Reader":
-        if isinstance(key, int):
-            return Reader(value, f"{self.place}[{key}]", stored=self.stored)
-        return Reader(value, f"{self.place}.{key}" if self.place else key, stored=self.stored)
-
-    def fields(self, required: set[str]) -> dict[str, "Reader"]:
-        """The object's fields: exactly `required`, no more and no fewer."""
-        if not isinstance(self.value, dict):
-            raise self.fail("expected an object")
-        for key in self.value:
-            if key not in required:
-                raise self.fail(f"unknown field {str(key)[:40]!r}")
-        for key in sorted(required - self.value.keys()):
-            raise self.fail(f"missing field {key!r}")
-        return {k: self.at(k, v) for k, v in self.value.items()}
-
-    def items(self) -> list["Reader"]:
-        if not isinstance(self.value, list):
-            raise self.fail("expected a list")
-        if len(self.value) > MAX_LINES:
-            raise self.fail(f"at most {MAX_LINES} entries")
-        return [self.at(i, v) for i, v in enumerate(self.value)]
-
-    def text(self, max_length: int = MAX_TEXT, required: bool = False) -> str:
-        if not isinstance(self.value, str):
-            raise self.fail("expected text")
-        if len(self.value) > max_length:
-            raise self.fail(f"longer than {max_length} characters")
-        if CONTROL.search(self.value):
-            raise self.fail("contains control characters")
-        if _has_surrogates(self.value):  # lone surrogates can't be stored or printed
-            raise self.fail("is not valid text")
-        if required and not self.value.strip():
-            raise self.fail("must not be empty")
-        return self.value
-
-    def line(self, max_length: int = MAX_TEXT, required: bool = False) -> str:
-        """Text for a field the plan forms show as one line (a name, a phone number).
-
-        A stored revision may hold a line break here from before this rule (an imported phone
-        number ending in a newline, say): it is read with spaces instead, so the plan still
-        opens; the next save stores the cleaned text.
-        """
-        text = self.text(max_length, required)
-        if LINE_BREAK.search(text):
-            if not self.stored:
-                raise self.fail("must be a single line")
-            text = LINE_BREAK.sub(" ", text).strip() or text
-        return text
-
-    def choice(self, allowed: tuple[str, ...]) -> str:
-        if self.value not in allowed:
-            raise self.fail(f"must be one of {', '.join(allowed)}")
-        return str(self.value)
-
-    def slug(self) -> str:
-        if not isinstance(self.value, str) or not SLUG.match(self.value):
-            raise self.fail("expected an id")
-        return self.value
-
-    def integer(self, low: int, high: int) -> int:
-        if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise self.fail("expected a whole number")
-        if not low <= self.value <= high:
-            raise self.fail(f"must be between {low} and {high}")
-        return self.value
-
-    def texts(self, max_length: int = MAX_TEXT) -> tuple[str, ...]:
-        return tuple(r.text(max_length, required=True) for r in self.items())
+def problem(message: str) -> PydanticCustomError:
+    """Raised inside a validator; its message is shown as it is, after the place."""
+    return PydanticCustomError("plan", "{message}", {"message": message})
 
 
-def _has_surrogates(text: str) -> bool:
+# --- checked values --------------------------------------------------------------------------
+
+
+def text_rule(max_length: int = MAX_TEXT, *, required: bool = False, one_line: bool = False
+              ) -> Callable[[str, Info], str]:
+    """Our rules for a string. `one_line`: a field the plan forms show as one line (a name, a
+    phone number). A stored revision (validation context {"stored": True}) may hold a line
+    break there from before that rule: it is read with spaces instead, so the plan still opens;
+    the next save stores the cleaned text."""
+
+    def check(value: str, info: Info) -> str:
+        if len(value) > max_length:
+            raise problem(f"longer than {max_length} characters")
+        if CONTROL.search(value):
+            raise problem("contains control characters")
+        if _has_surrogates(value):  # lone surrogates can't be stored or printed
+            raise problem("is not valid text")
+        if required and not value.strip():
+            raise problem("must not be empty")
+        if one_line and LINE_BREAK.search(value):
+            if not (info.context or {}).get("stored"):
+                raise problem("must be a single line")
+            value = LINE_BREAK.sub(" ", value).strip() or value
+        return value
+
+    return check
+
+
+def _has_surrogates(value: str) -> bool:
     try:
-        text.encode("utf-8")
+        value.encode("utf-8")
     except UnicodeEncodeError:
         return True
     return False
 
 
-def read_line(r: Reader) -> Line:
-    f = r.fields({"text", "because"})
-    return Line(f["text"].text(required=True), f["because"].text())
+def rule(test: Callable[[Any], bool], message: str) -> Callable[[Any], Any]:
+    """A check that passes the value on or refuses it with `message`. Run before pydantic's own
+    type check where our message should win (`True` is "not a whole number" here)."""
+
+    def check(value: Any) -> Any:
+        if not test(value):
+            raise problem(message)
+        return value
+
+    return check
 
 
-def read_trigger(r: Reader) -> Trigger:
-    f = r.fields({"kind", "text", "rank", "actions", "because"})
-    actions = []
-    for ar in f["actions"].items():
-        af = ar.fields({"kind", "text"})
-        actions.append(Action(af["kind"].choice(ACTION_KINDS), af["text"].line(required=True)))
-    return Trigger(kind=f["kind"].slug(), text=f["text"].line(required=True),
-                   rank=f["rank"].choice(RANKS), actions=tuple(actions),
-                   because=f["because"].text())
+def one_of(allowed: tuple[str, ...]) -> Callable[[Any], Any]:
+    return rule(lambda value: value in allowed, f"must be one of {', '.join(allowed)}")
 
 
-def read_contact(r: Reader) -> Contact:
-    f = r.fields({"name", "role", "phone"})
-    phone = f["phone"].line(MAX_PHONE)
-    if not PHONE.match(phone):
-        raise f["phone"].fail("a phone number may hold digits, spaces, + ( ) - and . only")
-    return Contact(f["name"].line(MAX_SHORT, required=True), f["role"].line(MAX_SHORT), phone)
+def _entries(value: Any) -> Any:
+    # Checked before the entries themselves: a huge list is refused without reading it.
+    if not isinstance(value, list):
+        raise problem("expected a list")
+    if len(value) > MAX_LINES:
+        raise problem(f"at most {MAX_LINES} entries")
+    return value
 
 
-def read_meeting(r: Reader) -> Meeting:
-    f = r.fields({"kind", "name", "day", "time", "place"})
-    return Meeting(kind=f["kind"].choice(MEETING_KINDS), name=f["name"].line(MAX_SHORT),
-                   day=f["day"].line(MAX_SHORT), time=f["time"].line(MAX_SHORT),
-                   place=f["place"].line(MAX_MEETING_PLACE))
-
-
-def read_review_date(r: Reader) -> str:
-    text = r.text(10, required=True)
+def _is_iso_date(value: str) -> bool:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        return False
     try:
-        date.fromisoformat(text)
+        date.fromisoformat(value)
     except ValueError:
-        raise r.fail("expected a date such as 2026-12-31") from None
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-        raise r.fail("expected a date such as 2026-12-31")
-    return text
+        return False
+    return True
+
+
+LOW, HIGH = DELAY_MINUTES
+Entries = Annotated[list[T], BeforeValidator(_entries)]
+Text = Annotated[str, AfterValidator(text_rule())]
+RequiredText = Annotated[str, AfterValidator(text_rule(required=True))]
+Texts = Entries[RequiredText]
+RequiredLine = Annotated[str, AfterValidator(text_rule(one_line=True, required=True))]
+ShortLine = Annotated[str, AfterValidator(text_rule(MAX_SHORT, one_line=True))]
+RequiredShortLine = Annotated[str, AfterValidator(
+    text_rule(MAX_SHORT, one_line=True, required=True))]
+Slug = Annotated[str, BeforeValidator(rule(
+    lambda value: isinstance(value, str) and bool(SLUG.match(value)), "expected an id"))]
+DelayMinutes = Annotated[
+    int,
+    BeforeValidator(rule(lambda value: type(value) is int,  # not bool, an int to Python
+                         "expected a whole number")),
+    AfterValidator(rule(lambda value: LOW <= value <= HIGH, f"must be between {LOW} and {HIGH}"))]
+PhoneNumber = Annotated[str, AfterValidator(text_rule(MAX_PHONE, one_line=True)),
+                        AfterValidator(rule(lambda value: bool(PHONE.match(value)),
+                                            "a phone number may hold digits, spaces, "
+                                            "+ ( ) - and . only"))]
+ReviewDate = Annotated[str, AfterValidator(text_rule(10, required=True)),
+                       AfterValidator(rule(_is_iso_date, "expected a date such as 2026-12-31"))]
+CountryCode = Annotated[str, AfterValidator(text_rule(2)), AfterValidator(rule(
+    lambda value: bool(re.match(r"^[A-Z]{2}$", value)), "expected a two-letter country code"))]
+
+
+# --- the file's shape ------------------------------------------------------------------------
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LineShape(Shape):
+    text: RequiredText
+    because: Text
+
+
+class ActionShape(Shape):
+    kind: Annotated[str, BeforeValidator(one_of(ACTION_KINDS))]
+    text: RequiredLine
+
+
+class TriggerShape(Shape):
+    kind: Slug
+    text: RequiredLine
+    rank: Annotated[str, BeforeValidator(one_of(RANKS))]
+    actions: Entries[ActionShape]
+    because: Text
+
+
+class ContactShape(Shape):
+    name: RequiredShortLine
+    role: ShortLine
+    phone: PhoneNumber
+
+
+class MeetingShape(Shape):
+    kind: Annotated[str, BeforeValidator(one_of(MEETING_KINDS))]
+    name: ShortLine
+    day: ShortLine
+    time: ShortLine
+    place: Annotated[str, AfterValidator(
+        text_rule(MAX_MEETING_PLACE, one_line=True))]
+
+
+class UrgePlanShape(Shape):
+    delay_minutes: DelayMinutes
+    distractions: Texts
+    grounding: Text
+    text_person: ShortLine
+
+
+class LapsePlanShape(Shape):
+    first_day: Texts
+    reminder: Text
+    step_up: Texts
+
+
+class RedFlagShape(Shape):
+    text: RequiredText
+    action: Text
+
+
+class TherapyShape(Shape):
+    common: Texts
+    call_provider: Texts
+    after_session: Texts
+    at_home_rules: Texts
+
+
+class SafetyStepShape(Shape):
+    prompt: RequiredText
+    response: Text
+
+
+class PlanFile(Shape):
+    """A plan file, field for field (draft.PlanDraft.to_dict writes exactly this)."""
+
+    schema_: Annotated[str, BeforeValidator(rule(
+        lambda value: value == SCHEMA, f"this is not a plan file (expected {SCHEMA!r})"))
+    ] = Field(alias="schema")
+    schema_version: Annotated[int, BeforeValidator(rule(  # True == 1: the type is checked too
+        lambda value: type(value) is int and value == SCHEMA_VERSION,
+        f"unsupported version (this app reads {SCHEMA_VERSION})"))]
+    content_version: Annotated[str, AfterValidator(
+        text_rule(MAX_CONTENT_VERSION, one_line=True, required=True))]
+    substance: Slug
+    substance_text: RequiredShortLine
+    review_date: ReviewDate
+    crisis_locale: CountryCode
+    display_name: Annotated[str, AfterValidator(
+        text_rule(MAX_DISPLAY_NAME, one_line=True))]
+    goal: Annotated[str, BeforeValidator(one_of(GOALS))]
+    reasons: Entries[LineShape]
+    triggers: Entries[TriggerShape]
+    warning_signs: Entries[LineShape]
+    urge_plan: UrgePlanShape
+    routine: Entries[LineShape]
+    contacts: Entries[ContactShape]
+    meetings: Entries[MeetingShape]
+    next_steps: Entries[LineShape]
+    lapse_plan: LapsePlanShape
+    medical: Entries[RedFlagShape]
+    therapy: TherapyShape | None
+    harm_reduction: Texts
+    safety_steps: Entries[SafetyStepShape]
+    safety_credit: Text
+
+
+# --- reading ---------------------------------------------------------------------------------
 
 
 def draft_from_dict(data: Any, *, stored: bool = False) -> PlanDraft:
@@ -186,61 +277,73 @@ def draft_from_dict(data: Any, *, stored: bool = False) -> PlanDraft:
     `stored`: `data` is a revision this app saved; line breaks in one-line fields (refused in
     files and forms) are read as spaces.
     """
-    top = Reader(data, stored=stored)
-    f = top.fields({"schema", "schema_version", "content_version", "substance", "substance_text",
-                    "review_date", "crisis_locale", "display_name", "goal", "reasons",
-                    "triggers", "warning_signs", "urge_plan", "routine", "contacts", "meetings",
-                    "next_steps", "lapse_plan", "medical", "therapy", "harm_reduction",
-                    "safety_steps", "safety_credit"})
-    if f["schema"].value != SCHEMA:
-        raise f["schema"].fail(f"this is not a plan file (expected {SCHEMA!r})")
-    version = f["schema_version"].value
-    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1, so check the type
-        raise f["schema_version"].fail(f"unsupported version (this app reads {SCHEMA_VERSION})")
+    try:
+        plan = PlanFile.model_validate(data, context={"stored": stored})
+    except ValidationError as error:
+        raise format_error(error.errors()) from None
+    return to_draft(plan)
 
-    uf = f["urge_plan"].fields({"delay_minutes", "distractions", "grounding", "text_person"})
-    lf = f["lapse_plan"].fields({"first_day", "reminder", "step_up"})
-    therapy = None
-    if f["therapy"].value is not None:
-        tf = f["therapy"].fields({"common", "call_provider", "after_session", "at_home_rules"})
-        therapy = TherapySection(*(tf[k].texts() for k in
-                                   ("common", "call_provider", "after_session", "at_home_rules")))
-    medical = []
-    for mr in f["medical"].items():
-        mf = mr.fields({"text", "action"})
-        medical.append(RedFlag(mf["text"].text(required=True), mf["action"].text()))
-    safety = []
-    for sr in f["safety_steps"].items():
-        sf = sr.fields({"prompt", "response"})
-        safety.append(SafetyStep(sf["prompt"].text(required=True), sf["response"].text()))
-    locale = f["crisis_locale"].text(2)
-    if not re.match(r"^[A-Z]{2}$", locale):
-        raise f["crisis_locale"].fail("expected a two-letter country code")
 
+def format_error(errors: list[ErrorDetails]) -> PlanFormatError:
+    """The first problem, as a place ("contacts[0].phone") and a message a person can read.
+
+    The top level is checked first (unknown fields, then missing ones, then what the file
+    says it is), so a file that isn't a plan at all is called that, not a list of its faults.
+    """
+
+    def order(error: ErrorDetails) -> int:
+        loc = error["loc"]
+        if len(loc) <= 1 and error["type"] in ("extra_forbidden", "missing", "model_type"):
+            return ("model_type", "extra_forbidden", "missing").index(error["type"])
+        return 3 if loc[0] in ("schema", "schema_version") else 4
+
+    first = min(errors, key=order)  # min keeps the earliest among equals: pydantic's order
+    loc, kind = first["loc"], first["type"]
+    if kind in ("missing", "extra_forbidden"):
+        what = "missing field" if kind == "missing" else "unknown field"
+        return PlanFormatError(place(loc[:-1]), f"{what} {str(loc[-1])[:40]!r}")
+    messages = {"model_type": "expected an object", "string_type": "expected text",
+                "list_type": "expected a list"}
+    message = first.get("ctx", {}).get("message") if kind == "plan" else messages.get(kind)
+    return PlanFormatError(place(loc), message or first["msg"])
+
+
+def place(loc: tuple[int | str, ...]) -> str:
+    """('contacts', 0, 'phone') -> 'contacts[0].phone'."""
+    text = ""
+    for key in loc:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text
+
+
+def to_draft(plan: PlanFile) -> PlanDraft:
+    """The validated file as the app's own types (tuples, dataclasses)."""
+
+    def lines(shapes: list[LineShape]) -> tuple[Line, ...]:
+        return tuple(Line(s.text, s.because) for s in shapes)
+
+    urge, lapse, therapy = plan.urge_plan, plan.lapse_plan, plan.therapy
     return PlanDraft(
-        content_version=f["content_version"].line(MAX_CONTENT_VERSION, required=True),
-        substance=f["substance"].slug(),
-        substance_text=f["substance_text"].line(MAX_SHORT, required=True),
-        review_date=read_review_date(f["review_date"]),
-        crisis_locale=locale,
-        display_name=f["display_name"].line(MAX_DISPLAY_NAME),
-        goal=f["goal"].choice(GOALS),
-        reasons=tuple(read_line(r) for r in f["reasons"].items()),
-        triggers=tuple(read_trigger(r) for r in f["triggers"].items()),
-        warning_signs=tuple(read_line(r) for r in f["warning_signs"].items()),
-        urge_plan=UrgePlan(delay_minutes=uf["delay_minutes"].integer(*DELAY_MINUTES),
-                           distractions=uf["distractions"].texts(),
-                           grounding=uf["grounding"].text(),
-                           text_person=uf["text_person"].line(MAX_SHORT)),
-        routine=tuple(read_line(r) for r in f["routine"].items()),
-        contacts=tuple(read_contact(r) for r in f["contacts"].items()),
-        meetings=tuple(read_meeting(r) for r in f["meetings"].items()),
-        next_steps=tuple(read_line(r) for r in f["next_steps"].items()),
-        lapse_plan=LapsePlan(first_day=lf["first_day"].texts(), reminder=lf["reminder"].text(),
-                             step_up=lf["step_up"].texts()),
-        medical=tuple(medical),
-        therapy=therapy,
-        harm_reduction=f["harm_reduction"].texts(),
-        safety_steps=tuple(safety),
-        safety_credit=f["safety_credit"].text(),
+        content_version=plan.content_version, substance=plan.substance,
+        substance_text=plan.substance_text, review_date=plan.review_date,
+        crisis_locale=plan.crisis_locale, display_name=plan.display_name, goal=plan.goal,
+        reasons=lines(plan.reasons),
+        triggers=tuple(Trigger(t.kind, t.text, t.rank,
+                               tuple(Action(a.kind, a.text) for a in t.actions), t.because)
+                       for t in plan.triggers),
+        warning_signs=lines(plan.warning_signs),
+        urge_plan=UrgePlan(urge.delay_minutes, tuple(urge.distractions), urge.grounding,
+                           urge.text_person),
+        routine=lines(plan.routine),
+        contacts=tuple(Contact(c.name, c.role, c.phone) for c in plan.contacts),
+        meetings=tuple(Meeting(m.kind, m.name, m.day, m.time, m.place) for m in plan.meetings),
+        next_steps=lines(plan.next_steps),
+        lapse_plan=LapsePlan(tuple(lapse.first_day), lapse.reminder, tuple(lapse.step_up)),
+        medical=tuple(RedFlag(m.text, m.action) for m in plan.medical),
+        therapy=None if therapy is None else TherapySection(
+            tuple(therapy.common), tuple(therapy.call_provider), tuple(therapy.after_session),
+            tuple(therapy.at_home_rules)),
+        harm_reduction=tuple(plan.harm_reduction),
+        safety_steps=tuple(SafetyStep(s.prompt, s.response) for s in plan.safety_steps),
+        safety_credit=plan.safety_credit,
     )
