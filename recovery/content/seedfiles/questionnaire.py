@@ -45,58 +45,8 @@ def read_options(node: Node, option_sets: dict[str, tuple[Node, ...]], cond: Con
 
 def read_questionnaire(root: Node) -> Questionnaire:
     top = root.mapping(["subject_item", "subject_fallback", "option_sets", "steps"])
-    sets_node = top["option_sets"]
-    if not isinstance(sets_node.value, dict):
-        raise sets_node.fail("expected a mapping of option set names to option lists")
-    option_sets: dict[str, tuple[Node, ...]] = {}
-    for name, value in sets_node.value.items():
-        set_node = sets_node.child(str(name), value)
-        if not isinstance(name, str) or not SLUG.match(name):
-            raise set_node.fail(f"{name!r} is not an id")
-        option_sets[name] = tuple(set_node.list())
-
-    known: dict[str, set[str]] = {}  # items asked in earlier steps: what skip logic may read
-    steps: list[Step] = []
-    step_nodes = top["steps"].list()
-    for step_node in step_nodes:
-        sf = step_node.mapping(["id", "title", "items"], ["intro", "show_if"])
-        earlier = ConditionReader(dict(known))
-        step_show_if = earlier.read(sf["show_if"]) if "show_if" in sf else c.Always()
-        items: list[Item] = []
-        item_nodes = sf["items"].list()
-        for item_node in item_nodes:
-            f = item_node.mapping(["id", "kind", "text"],
-                                  ["options", "hint", "area", "required", "show_if"])
-            item_id = f["id"].slug()
-            if item_id in known or any(i.id == item_id for i in items):
-                raise f["id"].fail(f"duplicate item id {item_id!r}")
-            kind = f["kind"].choice(ITEM_KINDS)
-            if kind != "yes_no" and "options" not in f:
-                raise item_node.fail(f"a {kind!r} question needs options")
-            options_node = f.get("options") or item_node.child("options", None)
-            options = read_options(options_node, option_sets, earlier, kind)
-            items.append(
-                Item(
-                    id=item_id,
-                    kind=kind,
-                    text=f["text"].text(),
-                    options=options,
-                    hint=f["hint"].text() if "hint" in f else "",
-                    area=f["area"].text() if "area" in f else "",
-                    is_required=f["required"].boolean() if "required" in f else True,
-                    show_if=earlier.read(f["show_if"]) if "show_if" in f else c.Always(),
-                )
-            )
-        steps.append(Step(id=sf["id"].slug(), title=sf["title"].text(), items=tuple(items),
-                          intro=sf["intro"].text() if "intro" in sf else "",
-                          show_if=step_show_if))
-        for item in items:
-            known[item.id] = {o.id for o in item.options}
-    unique(step_nodes, [s.id for s in steps], "step")
-    for step_node, step in zip(step_nodes, steps, strict=True):
-        if step.id in RESERVED_STEP_IDS:
-            raise step_node.fail(f"{step.id!r} is reserved for a page of its own")
-
+    option_sets = read_option_sets(top["option_sets"])
+    steps = read_steps(top["steps"], option_sets)
     subject = top["subject_item"].slug()
     all_items = {i.id: i for s in steps for i in s.items}
     if subject not in all_items or all_items[subject].kind != "single":
@@ -106,5 +56,64 @@ def read_questionnaire(root: Node) -> Questionnaire:
     for option in all_items[subject].options:
         if not option.in_text:
             raise top["subject_item"].fail(f"option {option.id!r} of {subject!r} needs in_text")
-    return Questionnaire(steps=tuple(steps), subject_item=subject,
+    return Questionnaire(steps=steps, subject_item=subject,
                          subject_fallback=top["subject_fallback"].text())
+
+
+def read_option_sets(sets_node: Node) -> dict[str, tuple[Node, ...]]:
+    """Named option lists that questions share (read when a question names one)."""
+    if not isinstance(sets_node.value, dict):
+        raise sets_node.fail("expected a mapping of option set names to option lists")
+    option_sets: dict[str, tuple[Node, ...]] = {}
+    for name, value in sets_node.value.items():
+        set_node = sets_node.child(str(name), value)
+        if not isinstance(name, str) or not SLUG.match(name):
+            raise set_node.fail(f"{name!r} is not an id")
+        option_sets[name] = tuple(set_node.list())
+    return option_sets
+
+
+def read_steps(node: Node, option_sets: dict[str, tuple[Node, ...]]) -> tuple[Step, ...]:
+    known: dict[str, set[str]] = {}  # items asked in earlier steps: what skip logic may read
+    steps: list[Step] = []
+    step_nodes = node.list()
+    for step_node in step_nodes:
+        sf = step_node.mapping(["id", "title", "items"], ["intro", "show_if"])
+        earlier = ConditionReader(dict(known))
+        step_show_if = earlier.read(sf["show_if"]) if "show_if" in sf else c.Always()
+        items: list[Item] = []
+        for item_node in sf["items"].list():
+            items.append(read_item(item_node, option_sets, earlier, known, items))
+        steps.append(Step(id=sf["id"].slug(), title=sf["title"].text(), items=tuple(items),
+                          intro=sf["intro"].text() if "intro" in sf else "",
+                          show_if=step_show_if))
+        for item in items:
+            known[item.id] = {o.id for o in item.options}
+    unique(step_nodes, [s.id for s in steps], "step")
+    for step_node, step in zip(step_nodes, steps, strict=True):
+        if step.id in RESERVED_STEP_IDS:
+            raise step_node.fail(f"{step.id!r} is reserved for a page of its own")
+    return tuple(steps)
+
+
+def read_item(item_node: Node, option_sets: dict[str, tuple[Node, ...]],
+              earlier: ConditionReader, known: dict[str, set[str]], same_step: list[Item]
+              ) -> Item:
+    """One question; `known` and `same_step` are the items before it (ids must be unique)."""
+    f = item_node.mapping(["id", "kind", "text"], ["options", "hint", "area", "required",
+                                                   "show_if"])
+    item_id = f["id"].slug()
+    if item_id in known or any(i.id == item_id for i in same_step):
+        raise f["id"].fail(f"duplicate item id {item_id!r}")
+    kind = f["kind"].choice(ITEM_KINDS)
+    if kind != "yes_no" and "options" not in f:
+        raise item_node.fail(f"a {kind!r} question needs options")
+    options_node = f.get("options") or item_node.child("options", None)
+    options = read_options(options_node, option_sets, earlier, kind)
+    return Item(
+        id=item_id, kind=kind, text=f["text"].text(), options=options,
+        hint=f["hint"].text() if "hint" in f else "",
+        area=f["area"].text() if "area" in f else "",
+        is_required=f["required"].boolean() if "required" in f else True,
+        show_if=earlier.read(f["show_if"]) if "show_if" in f else c.Always(),
+    )
