@@ -8,6 +8,7 @@ the friendly default for its status from MESSAGES.
 import logging
 
 from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
@@ -64,7 +65,9 @@ def message_for(error: HTTPException) -> str:
     """The description a view gave to `abort`, else our default for the status (Werkzeug's
     own descriptions are written for developers, not for the person reading the page)."""
     werkzeug_default = default_exceptions.get(error.code or 500, type(error)).description
-    if error.description and error.description != werkzeug_default:
+    # A rate limit without words of its own describes itself by the limit ("60 per 1 minute").
+    unworded_limit = isinstance(error, RateLimitExceeded) and not error.limit.error_message
+    if error.description and error.description != werkzeug_default and not unworded_limit:
         return error.description
     return MESSAGES.get(error.code or 500, "Something went wrong.")
 
