@@ -51,7 +51,7 @@ from sqlmodel import Session
 from weasyprint import CSS, HTML
 
 from recovery import create_app, db
-from recovery.export import pdf
+from recovery.export import fetcher, renderer
 from recovery.planning.build import build_draft
 from recovery.planning.draft import (
     Action,
@@ -242,23 +242,24 @@ def main() -> int:
                 plan = get_plan(session, token=token)
                 assert plan is not None
                 draft = latest_draft(session, plan=plan)
-            html = pdf.full_plan_html(
-                draft, paper=PAPER, crisis_locale=content.crisis_locale(draft.crisis_locale),
-                content_version=content.version, today=date.today())
-            renderer = pdf.current_renderer()
+            html = renderer.full_plan_html(
+                draft, content, paper=PAPER,
+                crisis_locale=content.crisis_locale(draft.crisis_locale), today=date.today())
+            cached = renderer.current_renderer()
 
         def weasyprint_alone() -> bytes:
-            document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=renderer.fetcher)
-            data: bytes = document.write_pdf(stylesheets=renderer.stylesheets[PAPER],
-                                             font_config=renderer.font_config)
+            document = HTML(string=html, base_url=fetcher.BASE_URL, url_fetcher=cached.fetcher)
+            data: bytes = document.write_pdf(stylesheets=cached.stylesheets[PAPER],
+                                             font_config=cached.font_config)
             return data
 
         def weasyprint_parsing_css_each_time() -> bytes:
-            fetcher = pdf.StaticFileFetcher(renderer.fetcher.static_dir)
-            sheets = [CSS(url=pdf.BASE_URL + "static/" + pdf.STYLESHEET, url_fetcher=fetcher),
+            fresh = fetcher.StaticFileFetcher(cached.fetcher.static_dir)
+            sheets = [CSS(url=fetcher.BASE_URL + "static/" + renderer.STYLESHEET,
+                          url_fetcher=fresh),
                       CSS(string="@page { size: A4 }")]
-            data: bytes = HTML(string=html, base_url=pdf.BASE_URL,
-                               url_fetcher=fetcher).write_pdf(stylesheets=sheets)
+            data: bytes = HTML(string=html, base_url=fetcher.BASE_URL,
+                               url_fetcher=fresh).write_pdf(stylesheets=sheets)
             return data
 
         # Same document both ways: same page count, near-identical size.

@@ -18,7 +18,8 @@ from recovery.counselor.auth import current_user
 from recovery.counselor.views import me
 from recovery.db import get_session
 from recovery.errors import render_error
-from recovery.export.pdf import PAPER_SIZES, render_handouts_pdf
+from recovery.export.layouts import PAPER_SIZES
+from recovery.export.renderer import render_handouts_pdf
 from recovery.export.views import paper_for, pdf_response
 from recovery.models import Client, RelapsePlan, User
 from recovery.plans import store as plan_store
@@ -66,7 +67,7 @@ def download() -> ResponseReturnValue:
                      detail=f"client {plan.client_id}; group handout")
     db.commit()  # before rendering: the export is logged even if the download is cut short
     today = date.today()
-    pdf = render_handouts_pdf(drafts, paper=paper, content_version=content.version, today=today)
+    pdf = render_handouts_pdf(drafts, content, paper=paper, today=today)
     return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
 
 

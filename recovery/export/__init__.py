@@ -1,10 +1,16 @@
 """Printable PDFs of a relapse-prevention plan: full plan, share-safe handout and wallet card.
 
-`pdf.py` renders with WeasyPrint behind a deny-by-default URL fetcher, `sharesafe.py` strips a
-plan down to what may be shown to other people, and `views.py` serves the PDFs.
+- `layouts.py`: what each PDF holds (pure: handout trimming, the wallet card, the full plan's
+  cut), from the plan and the `Content` passed in;
+- `sharesafe.py`: a plan stripped down to what may be shown to other people;
+- `budget.py`: what one PDF may cost, whatever the plan holds;
+- `fetcher.py`: the deny-by-default URL fetcher (only the app's static files);
+- `renderer.py`: WeasyPrint behind that fetcher, with cached stylesheets and fonts;
+- `views.py`: serves the PDFs.
 """
 
 from recovery import system_libraries
 
-# Before pdf.py imports WeasyPrint, which loads them: a missing one is named with its package.
+# Before renderer.py imports WeasyPrint, which loads them: a missing one is named with its
+# package.
 system_libraries.require()

@@ -11,7 +11,7 @@ out as an image). So before rendering:
   the PDF says that the plan online holds the rest;
 - any one render draws at most `MAX_EMOJI` emoji; later ones print as `EMOJI_STAND_IN`.
 
-The handout and the wallet card are already shortened to one page (pdf.py), so they need only
+The handout and the wallet card are already shortened to one page (layouts.py), so they need only
 the emoji allowance.
 """
 

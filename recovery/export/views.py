@@ -6,7 +6,8 @@ from datetime import date
 from flask import Response, abort, request
 
 from recovery.db import get_session
-from recovery.export.pdf import LAYOUTS, PAPER_SIZES, render_plan_pdf
+from recovery.export.layouts import LAYOUTS, PAPER_SIZES
+from recovery.export.renderer import render_plan_pdf
 from recovery.plans.store import latest_draft
 from recovery.plans.views import find_plan, plan_page
 from recovery.security import pdf_limit
@@ -30,8 +31,8 @@ def plan_pdf(layout: str) -> Response:
     crisis = content.crisis_locale(draft.crisis_locale)
     paper = paper or paper_for(crisis.id)
     today = date.today()
-    pdf = render_plan_pdf(draft, layout=layout, paper=paper, crisis_locale=crisis,
-                          content_version=content.version, today=today)
+    pdf = render_plan_pdf(draft, content, layout=layout, paper=paper, crisis_locale=crisis,
+                          today=today)
     return pdf_response(pdf, filename=f"recovery-plan-{layout}-{today.isoformat()}.pdf")
 
 

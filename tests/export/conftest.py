@@ -18,7 +18,7 @@ from flask import Flask
 from PIL import Image
 
 from recovery.content.model import Content
-from recovery.export import pdf
+from recovery.export import fetcher, renderer
 from recovery.planning.build import build_draft
 from recovery.planning.draft import Action, Contact, Line, Meeting, PlanDraft, Trigger
 from recovery.seeds import current_content
@@ -103,9 +103,9 @@ class PdfFile:
 @pytest.fixture(autouse=True)
 def fresh_renderer() -> Iterator[None]:
     """Every test starts without a cached renderer, so it sees print.css being fetched."""
-    pdf._renderers.clear()
+    renderer._renderers.clear()
     yield
-    pdf._renderers.clear()
+    renderer._renderers.clear()
 
 
 @pytest.fixture
@@ -170,10 +170,9 @@ def render(app: Flask, tmp_path: Path) -> Callable[..., PdfFile]:
     def render_to_file(draft: PlanDraft, layout: str = "full", paper: str = "a4") -> PdfFile:
         with app.app_context():
             content = current_content()
-            data = pdf.render_plan_pdf(
-                draft, layout=layout, paper=paper,
-                crisis_locale=content.crisis_locale(draft.crisis_locale),
-                content_version=content.version, today=TODAY)
+            data = renderer.render_plan_pdf(
+                draft, content, layout=layout, paper=paper,
+                crisis_locale=content.crisis_locale(draft.crisis_locale), today=TODAY)
         path = tmp_path / f"{layout}-{paper}-{next(count)}.pdf"
         path.write_bytes(data)
         return PdfFile(path)
@@ -204,20 +203,20 @@ def fetches(monkeypatch: pytest.MonkeyPatch) -> Fetches:
     """Every URL our fetcher is asked for and every one it refuses, and a trap on WeasyPrint's
     own fetching and on urllib: if either is ever reached, the test fails."""
     seen = Fetches()
-    original = pdf.StaticFileFetcher.fetch
+    original = fetcher.StaticFileFetcher.fetch
 
-    def recording_fetch(self: pdf.StaticFileFetcher, url: str, headers: Any = None) -> Any:
+    def recording_fetch(self: fetcher.StaticFileFetcher, url: str, headers: Any = None) -> Any:
         seen.asked.append(url)
         try:
             return original(self, url, headers)
-        except pdf.RefusedURL:
+        except fetcher.RefusedURL:
             seen.refused.append(url)
             raise
 
     def trap(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"a default fetcher was reached: {args!r}")
 
-    monkeypatch.setattr(pdf.StaticFileFetcher, "fetch", recording_fetch)
+    monkeypatch.setattr(fetcher.StaticFileFetcher, "fetch", recording_fetch)
     monkeypatch.setattr("weasyprint.urls.URLFetcher.fetch", trap)
     monkeypatch.setattr("urllib.request.OpenerDirector.open", trap)
     monkeypatch.setattr("urllib.request.urlopen", trap)

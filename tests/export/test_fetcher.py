@@ -6,7 +6,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from recovery.export.pdf import BASE_URL, RefusedURL, StaticFileFetcher
+from recovery.export.fetcher import BASE_URL, RefusedURL, StaticFileFetcher
 
 STATIC_DIR = Path(__file__).parents[2] / "static"
 PRINT_CSS = BASE_URL + "static/css/print.css"

@@ -142,7 +142,7 @@ def test_the_filter_keeps_the_wording_and_drops_the_values() -> None:
 
 
 def test_the_filter_is_on_both_weasyprint_loggers(app: object) -> None:
-    from recovery.export import pdf  # noqa: F401  installs it
+    from recovery.export import renderer  # noqa: F401  installs it
 
     for name in ("weasyprint", "weasyprint.progress"):
         filters = logging.getLogger(name).filters

@@ -97,18 +97,18 @@ def test_the_check_notices_ink_in_the_margin(
         monkeypatch: pytest.MonkeyPatch, app: Any) -> None:
     """The control: with print.css's protection against long words switched off, the same
     plan does run off the page and the check fails."""
-    from recovery.export import pdf
+    from recovery.export import renderer
 
-    original = pdf.PdfRenderer.__init__
+    original = renderer.PdfRenderer.__init__
 
-    def without_wrapping(self: pdf.PdfRenderer, static_dir: Any) -> None:
+    def without_wrapping(self: renderer.PdfRenderer, static_dir: Any) -> None:
         original(self, static_dir)
         from weasyprint import CSS
 
         undo = CSS(string="body, td, th, li, p, dd { overflow-wrap: normal !important; }")
         self.stylesheets = {k: [*v, undo] for k, v in self.stylesheets.items()}
 
-    monkeypatch.setattr(pdf.PdfRenderer, "__init__", without_wrapping)
+    monkeypatch.setattr(renderer.PdfRenderer, "__init__", without_wrapping)
     document = render(make_draft(reasons=(Line(UNBROKEN),)), "full", "a4")
 
     with pytest.raises(AssertionError):

@@ -1,4 +1,5 @@
-"""The rendering machinery in recovery/export/pdf.py, apart from what the PDFs say."""
+"""The rendering machinery in recovery/export (layouts.py and renderer.py), apart from what
+the PDFs say."""
 
 import os
 import subprocess
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from recovery.export import pdf
+from recovery.export import layouts, renderer
 from recovery.planning.draft import PlanDraft, Trigger
 from recovery.seeds import current_content
 from tests.export.conftest import TODAY, PdfFile
@@ -29,28 +30,28 @@ REPO = Path(__file__).parents[2]
     ("ends with a comma, and more", 20, "ends with a comma…"),
 ])
 def test_clip(text: str, limit: int, expected: str) -> None:
-    assert pdf.clip(text, limit) == expected
-    assert len(pdf.clip(text, limit)) <= limit
+    assert layouts.clip(text, limit) == expected
+    assert len(layouts.clip(text, limit)) <= limit
 
 
 def test_by_rank_keeps_the_persons_order_within_a_rank() -> None:
     triggers = tuple(Trigger("own", text, rank) for text, rank in (
         ("a", "low"), ("b", "high"), ("c", "medium"), ("d", "high"), ("e", "low")))
 
-    assert [t.text for t in pdf.by_rank(triggers)] == ["b", "d", "c", "a", "e"]
+    assert [t.text for t in layouts.by_rank(triggers)] == ["b", "d", "c", "a", "e"]
 
 
 @pytest.mark.parametrize("fits_from", range(9))
 def test_first_that_fits_finds_the_most_generous_limits_in_few_renders(fits_from: int) -> None:
-    choices = [pdf.Limits(n, n, n) for n in range(8, 0, -1)]
+    choices = [layouts.Limits(n, n, n) for n in range(8, 0, -1)]
     rendered: list[int] = []
 
-    def render(limits: pdf.Limits) -> Any:
+    def render(limits: layouts.Limits) -> Any:
         index = choices.index(limits)
         rendered.append(index)
         return SimpleNamespace(pages=[1] if index >= fits_from else [1, 2], index=index)
 
-    result = pdf.first_that_fits(render, choices)
+    result = renderer.first_that_fits(render, choices)
 
     assert result.index == min(fits_from, 7)  # nothing fits at all: the shortest
     assert len(rendered) <= 5
@@ -61,23 +62,22 @@ def test_render_plan_pdf_refuses_unknown_layouts_and_papers(
         app: Flask, make_draft: Callable[..., PlanDraft], layout: str, paper: str) -> None:
     with app.app_context(), pytest.raises(ValueError):
         content = current_content()
-        pdf.render_plan_pdf(make_draft(), layout=layout, paper=paper,
-                            crisis_locale=content.crisis_locale("US"),
-                            content_version=content.version, today=TODAY)
+        renderer.render_plan_pdf(make_draft(), content, layout=layout, paper=paper,
+                                 crisis_locale=content.crisis_locale("US"), today=TODAY)
 
 
 def test_the_renderer_is_rebuilt_when_print_css_changes(tmp_path: Path) -> None:
     css = tmp_path / "css" / "print.css"
     css.parent.mkdir()
     css.write_text("p { color: black }", encoding="utf-8")
-    first = pdf.renderer_for(tmp_path)
+    first = renderer.renderer_for(tmp_path)
 
-    assert pdf.renderer_for(tmp_path) is first
+    assert renderer.renderer_for(tmp_path) is first
     css.write_text("p { color: #111 }", encoding="utf-8")
     os.utime(css, ns=(1, os.stat(css).st_mtime_ns + 10**9))
 
-    assert pdf.renderer_for(tmp_path) is not first
-    assert [key[0] for key in pdf._renderers] == [tmp_path.resolve()]
+    assert renderer.renderer_for(tmp_path) is not first
+    assert [key[0] for key in renderer._renderers] == [tmp_path.resolve()]
 
 
 def test_renders_from_several_threads_at_once(
@@ -106,12 +106,12 @@ def test_renders_from_several_threads_at_once(
 
 def test_the_process_exits_cleanly_after_rendering(tmp_path: Path) -> None:
     """Cached fonts freed in the interpreter's last garbage collection crashed the process on
-    exit (SIGSEGV); pdf.py frees them earlier. The app context is left pushed on purpose: that
+    exit (SIGSEGV); renderer.py frees them earlier. The app context is left pushed on purpose: that
     is what kept them alive until the end."""
     script = f"""
 import json, datetime
 from recovery import create_app
-from recovery.export.pdf import render_plan_pdf
+from recovery.export.renderer import render_plan_pdf
 from recovery.planning.build import build_draft
 from recovery.seeds import current_content
 app = create_app({{"TESTING": True, "SECRET_KEY": "x",
@@ -121,8 +121,8 @@ content = current_content()
 answers = json.load(open({str(REPO / 'tests' / 'data' / 'low_risk_ketamine.json')!r}))
 draft = build_draft(answers, content, today=datetime.date(2026, 11, 20))
 for layout in ("full", "handout", "wallet"):
-    render_plan_pdf(draft, layout=layout, paper="a4", crisis_locale=content.crisis_locale("US"),
-                    content_version=content.version, today=datetime.date(2026, 11, 20))
+    render_plan_pdf(draft, content, layout=layout, paper="a4",
+                    crisis_locale=content.crisis_locale("US"), today=datetime.date(2026, 11, 20))
 print("rendered")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

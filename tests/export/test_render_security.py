@@ -15,8 +15,8 @@ from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
 from weasyprint import HTML
 
-from recovery.export import pdf
-from recovery.export.pdf import BASE_URL, ResourceRefused
+from recovery.export import renderer
+from recovery.export.fetcher import BASE_URL, ResourceRefused
 from recovery.planning.draft import Action, Contact, Line, Meeting, PlanDraft, Trigger, UrgePlan
 from tests.export.conftest import Fetches
 
@@ -187,4 +187,4 @@ def test_renderer_is_reused_and_fetches_the_stylesheet_once(
         render(draft, layout, "letter")
 
     assert fetches.asked == [PRINT_CSS]
-    assert len(pdf._renderers) == 1
+    assert len(renderer._renderers) == 1
