@@ -34,9 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     from recovery.counselor import handouts, screening_views
     from recovery.counselor import plans as client_plans
     from recovery.counselor import views as counselor_views
-
-    # Imported for what it declares: the PDF downloads join the plan pages (recovery.plans.views).
-    from recovery.export import views as _export_views  # noqa: F401
+    from recovery.plans import pages as plan_pages
     from recovery.plans import views as plans_views
     from recovery.questionnaire import views as questionnaire_views
 
@@ -61,7 +59,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     app.register_blueprint(plans_views.bp)
     app.register_blueprint(counselor_views.bp)
     app.register_blueprint(screening_views.bp)
-    app.register_blueprint(client_plans.bp)
+    # The pages of one plan again, under a client (the private-link ones come with plans_views).
+    app.register_blueprint(plan_pages.bp, url_prefix=client_plans.PREFIX, name="client_plans",
+                           mount=client_plans.ClientPlans())
     app.register_blueprint(handouts.bp)
     cli.init_app(app)
     app.cli.add_command(counselor_commands.create_user_command)

@@ -20,7 +20,7 @@ from tests.counselor.conftest import create_account
 from tests.test_serving import gunicorn
 
 FORM_LIMIT = 64 * 1024
-PLAN_FORM_LIMIT = 256 * 1024  # a plan section's form (recovery.plans.views.FORM_BODY_LIMIT)
+PLAN_FORM_LIMIT = 256 * 1024  # a plan section's form (recovery.plans.requests.FORM_BODY_LIMIT)
 
 
 def post_chunked(client: FlaskClient, path: str, body: bytes) -> TestResponse:

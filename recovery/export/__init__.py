@@ -6,7 +6,7 @@
 - `budget.py`: what one PDF may cost, whatever the plan holds;
 - `fetcher.py`: the deny-by-default URL fetcher (only the app's static files);
 - `renderer.py`: WeasyPrint behind that fetcher, with cached stylesheets and fonts;
-- `views.py`: serves the PDFs.
+- `views.py`: the PDF download view, on the plan pages (recovery.plans.pages).
 """
 
 from recovery import system_libraries

@@ -1,38 +1,40 @@
-"""PDF downloads of a plan: <plan>/pdf/<full|handout|wallet>?paper=a4|letter, served wherever the
-plan pages are (under a private link, and under a client in the counselor workspace)."""
+"""The PDF download of a plan, <plan>/pdf/<full|handout|wallet>?paper=a4|letter.
+
+The route is on the plan pages (recovery.plans.pages.plan_pdf), so it is served wherever they
+are mounted: under a private link and under a client in the counselor workspace. This module
+checks the choices, picks the paper and makes the download.
+"""
 
 from datetime import date
 
 from flask import Response, abort, request
 
-from recovery.db import get_session
+from recovery.content.model import Content
 from recovery.export.layouts import LAYOUTS, PAPER_SIZES
 from recovery.export.renderer import render_plan_pdf
-from recovery.plans.store import latest_draft
-from recovery.plans.views import find_plan, plan_page
-from recovery.security import pdf_limit
-from recovery.seeds import current_content
+from recovery.planning.draft import PlanDraft
 
 # Without ?paper=, print on the paper people in that country have in their printers.
 LETTER_LOCALES = frozenset({"US", "CA"})
 
 
-@plan_page("/pdf/<layout>")
-@pdf_limit
-def plan_pdf(layout: str) -> Response:
+def chosen_paper(layout: str) -> str | None:
+    """The ?paper= asked for (None: the plan's country decides); 404 for an unknown layout and
+    400 for an unknown paper, before the plan is even looked up."""
     if layout not in LAYOUTS:
         abort(404)
     paper = request.args.get("paper")
     if paper is not None and paper not in PAPER_SIZES:
         abort(400)
-    plan = find_plan()
-    draft = latest_draft(get_session(), plan=plan)
-    content = current_content()
+    return paper
+
+
+def plan_pdf_response(draft: PlanDraft, content: Content, *, layout: str,
+                      paper: str | None) -> Response:
     crisis = content.crisis_locale(draft.crisis_locale)
-    paper = paper or paper_for(crisis.id)
     today = date.today()
-    pdf = render_plan_pdf(draft, content, layout=layout, paper=paper, crisis_locale=crisis,
-                          today=today)
+    pdf = render_plan_pdf(draft, content, layout=layout, paper=paper or paper_for(crisis.id),
+                          crisis_locale=crisis, today=today)
     return pdf_response(pdf, filename=f"recovery-plan-{layout}-{today.isoformat()}.pdf")
 
 

@@ -502,20 +502,14 @@ def test_the_plan_page_shows_every_section_and_why(client: FlaskClient, plan: st
     assert 'style="' not in markup(page)  # the CSP allows no inline styles
 
 
-def test_pdf_links_appear_only_when_the_export_exists(app: Flask, client: FlaskClient,
-                                                      plan: str) -> None:
-    if "plans.plan_pdf" in app.view_functions:
-        page = markup(client.get(f"/plans/{plan}"))
-        with app.test_request_context():
-            for layout in ("full", "handout", "wallet"):
-                for paper in ("a4", "letter"):
-                    link = url_for("plans.plan_pdf", token=plan, layout=layout, paper=paper)
-                    assert f'href="{escape(link)}"' in page, link
-        app.view_functions.pop("plans.plan_pdf")
-
+def test_the_plan_page_links_every_pdf(app: Flask, client: FlaskClient, plan: str) -> None:
     page = markup(client.get(f"/plans/{plan}"))
-
-    assert "US Letter" not in page and "Print or save as PDF" not in page
+    with app.test_request_context():
+        for layout in ("full", "handout", "wallet"):
+            for paper in ("a4", "letter"):
+                link = url_for("plans.link.plan_pdf", token=plan, layout=layout, paper=paper)
+                assert link == f"/plans/{plan}/pdf/{layout}?paper={paper}"
+                assert f'href="{escape(link)}"' in page, link
 
 
 def test_ketamine_treatment_aftercare_and_at_home_rules(client: FlaskClient) -> None:
