@@ -364,6 +364,18 @@ def test_a_plan_from_a_screening_is_edited_exported_and_audited(
     assert "sister" not in str(events)
 
 
+def test_client_plan_changes_are_not_public_submissions(app: Flask, casey: FlaskClient,
+                                                        client_id: int) -> None:
+    """The per-address limit on public submissions covers the plan pages under a private link
+    (tests/test_rate_limits.py), not the same pages mounted under a client: a counselor's
+    office shares one address."""
+    app.config["PUBLIC_SUBMISSION_RATE_LIMIT"] = "1 per minute"
+    plan_id = make_plan(casey, client_id, save_screening(casey, client_id))
+    plan_url = f"{base(client_id)}/plans/{plan_id}"
+    for reason in ("First", "Second", "Third"):
+        assert edit_reason(casey, plan_url, reason).status_code == 302
+
+
 def test_a_refused_plan_change_leaves_no_audit_event(casey: FlaskClient, client_id: int,
                                                      db_session: Session) -> None:
     plan_id = make_plan(casey, client_id, save_screening(casey, client_id))
