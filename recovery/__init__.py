@@ -31,9 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
         widgets,
     )
     from recovery.counselor import commands as counselor_commands
-    from recovery.counselor import handouts, screening_views
     from recovery.counselor import plans as client_plans
-    from recovery.counselor import views as counselor_views
+    from recovery.counselor import screening_views, workspace
     from recovery.plans import pages as plan_pages
     from recovery.plans import views as plans_views
     from recovery.questionnaire import views as questionnaire_views
@@ -57,12 +56,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(plans_views.bp)
-    app.register_blueprint(counselor_views.bp)
+    workspace.register_counselor(app)
     app.register_blueprint(screening_views.bp)
     # The pages of one plan again, under a client (the private-link ones come with plans_views).
     app.register_blueprint(plan_pages.bp, url_prefix=client_plans.PREFIX, name="client_plans",
                            mount=client_plans.ClientPlans())
-    app.register_blueprint(handouts.bp)
     cli.init_app(app)
     app.cli.add_command(counselor_commands.create_user_command)
     app.cli.add_command(encryption.new_key_command)

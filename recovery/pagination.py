@@ -24,3 +24,10 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.number < self.page_count
+
+
+def page_number(raw: str) -> int | None:
+    """A page number from the query string (1 to 999,999,999), or None if it isn't one."""
+    if not raw.isascii() or not raw.isdigit() or not 1 <= len(raw) <= 9 or int(raw) < 1:
+        return None
+    return int(raw)

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from recovery import sealed
 from recovery.counselor import clients, screenings, users
+from recovery.counselor.caseload import operations
 from recovery.db import get_session
 from recovery.models import Client, ClientScreening
 from recovery.planning.build import build_draft
@@ -37,7 +38,7 @@ def write_rows(app: Flask) -> tuple[int, int]:
         db = get_session()
         user = users.create_user(db, email="casey@example.org", display_name="Casey",
                                  role="counselor", password="a long enough passphrase", now=NOW)
-        client = clients.create_client(db, owner=user, name="", consent_note=CONSENT, now=NOW)
+        client = operations.create_client(db, owner=user, name="", consent_note=CONSENT, now=NOW)
         row = screenings.add_screening(db, client=client, counselor=user, answers=ANSWERS,
                                        result={"severity": {"is_applicable": False, "max": 10},
                                                "scores": [], "flags": [], "is_at_risk": False},
@@ -108,7 +109,7 @@ def test_a_consent_note_of_the_longest_length_fits_once_sealed(
         db = get_session()
         user = users.create_user(db, email="casey@example.org", display_name="Casey",
                                  role="counselor", password="a long enough passphrase", now=NOW)
-        client_id = clients.create_client(db, owner=user, name="", consent_note=longest,
+        client_id = operations.create_client(db, owner=user, name="", consent_note=longest,
                                           now=NOW).id
         db.commit()
     stored = raw(keyed, "SELECT consent_note FROM client")[0]
@@ -166,7 +167,7 @@ def write_screening(app: Flask) -> int:
         db = get_session()
         user = users.create_user(db, email="casey@example.org", display_name="Casey",
                                  role="counselor", password="a long enough passphrase", now=NOW)
-        client = clients.create_client(db, owner=user, name="", consent_note="", now=NOW)
+        client = operations.create_client(db, owner=user, name="", consent_note="", now=NOW)
         result = screen(HEAVY, current_content(), locale="US").to_dict()
         row = screenings.add_screening(db, client=client, counselor=user, answers=HEAVY,
                                        result=result, content_version="test", notes="",

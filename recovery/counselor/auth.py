@@ -1,25 +1,19 @@
-"""Who is signed in: server-side sessions, sign-in with lockout, and the view decorators.
+"""Who is signed in: server-side sessions, sign-in with lockout, and the sign-in check.
 
 The browser's (encrypted) session cookie holds only a random token. The `UserSession` row it
 points to decides whether the person is signed in, so signing out, disabling an account and the
 time limits take effect on the server at once: a copied cookie stops working with them.
 
-Use in any blueprint:
-
-    @bp.get("/clients")
-    @login_required
-    def clients() -> str:
-        user = current_user()  # never None inside a login_required view
+The workspace's parent blueprint (`workspace.py`) runs `guard_blueprint` before every view of
+every child, so a view needs no decorator: inside one, `me()` is the signed-in user.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ParamSpec
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
@@ -28,7 +22,6 @@ from recovery.db import get_session
 from recovery.models import User, UserSession
 from recovery.widgets import count_of
 
-P = ParamSpec("P")
 SESSION_KEY = "counselor_session"
 _USER = "counselor_user"  # flask.g attribute: the signed-in User, or None
 _SIGNED_OUT = "counselor_signed_out"  # flask.g attribute: why a session just ended
@@ -65,38 +58,18 @@ def current_session_started() -> datetime | None:
     return login.created_at if login is not None else None
 
 
-def login_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
-    """Send visitors who aren't signed in to the sign-in page (and back here afterwards)."""
-
-    @functools.wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
-        if current_user() is None:
-            return redirect_to_login()
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
-    """Like login_required, then 403 for anyone who isn't an admin."""
-
-    @functools.wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
-        user = current_user()
-        if user is None:
-            return redirect_to_login()
-        if not user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+def me() -> User:
+    """The signed-in user, inside a view behind the workspace's guard (never None there)."""
+    user = current_user()
+    assert user is not None and user.id is not None
+    return user
 
 
 def redirect_to_login() -> ResponseReturnValue:
     flash(signed_out_message(g.get(_SIGNED_OUT)), "info")
     # Only a page (GET) can be returned to; after a refused POST, start from the dashboard.
     target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("counselor.login", next=safe_next_path(target)))
+    return redirect(url_for("counselor.signin.login", next=safe_next_path(target)))
 
 
 def safe_next_path(value: str | None) -> str | None:
@@ -130,35 +103,44 @@ def _load_user() -> User | None:
     token = session.get(SESSION_KEY)
     if token is None:
         return None
-    db = get_session()
-    found = users.find_session(db, token=token)
-    if found is None:
+    found = users.find_session(get_session(), token=token)
+    if found is None or found[0].ended_at is not None or not found[1].is_active:
         _forget_cookie("ended")
         return None
     login, user = found
-    if login.ended_at is not None or not user.is_active:
-        _forget_cookie("ended")
+    if _ended_for_time(login, user):
         return None
-    now = clock.now()
-    reason = timeout_reason(login, now)
-    if reason is not None:
-        users.end_session(db, login=login, reason=reason, now=now)
-        audit.record(db, user=user, action="session_expired", object_type="user",
-                     object_id=str(user.id), detail=reason)
-        db.commit()
-        _forget_cookie(reason)
-        return None
-    # Recording every request would cost a write and a commit (an fsync on SQLite) per page;
-    # to the minute is enough for a 15-minute idle timeout.
-    if now - login.last_seen_at >= LAST_SEEN_RESOLUTION:
-        login.last_seen_at = now
-        db.add(login)
-        db.commit()
+    _record_activity(login)
     setattr(g, _LOGIN, login)
     # Re-issue the cookie on every request: its encryption timestamp would otherwise expire it
     # PERMANENT_SESSION_LIFETIME after sign-in, whatever the counselor is doing.
     session.modified = True
     return user
+
+
+def _ended_for_time(login: UserSession, user: User) -> bool:
+    """End the session (on the server, audited, and in the cookie) if it has run out of time."""
+    now = clock.now()
+    reason = timeout_reason(login, now)
+    if reason is None:
+        return False
+    db = get_session()
+    users.end_session(db, login=login, reason=reason, now=now)
+    audit.record(db, user=user, action="session_expired", object_type="user",
+                 object_id=str(user.id), detail=reason)
+    db.commit()
+    _forget_cookie(reason)
+    return True
+
+
+def _record_activity(login: UserSession) -> None:
+    # Recording every request would cost a write and a commit (an fsync on SQLite) per page;
+    # to the minute is enough for a 15-minute idle timeout.
+    now = clock.now()
+    if now - login.last_seen_at >= LAST_SEEN_RESOLUTION:
+        login.last_seen_at = now
+        get_session().add(login)
+        get_session().commit()
 
 
 def timeout_reason(login: UserSession, now: datetime) -> str | None:
@@ -204,18 +186,8 @@ def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
     it is paused), so neither the messages nor the time taken tell whether an account exists.
     """
     allowed = current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"]
-    window = timedelta(minutes=current_app.config["COUNSELOR_LOCKOUT_MINUTES"])
     user = users.get_user_by_email(db, email=email)
-    if user is None:
-        # Only debug and testing runs may lack a secret key (config.check_secret_key).
-        number = attempts.reserve(db, email=users.normalize_email(email),
-                                  secret=current_app.config.get("SECRET_KEY") or "",
-                                  now=clock.now(), window=window)
-    else:
-        number = users.reserve_login_attempt(db, user=user, now=clock.now(), window=window)
-    # Now, not with the rest: holding the row (on SQLite the whole database) locked through the
-    # slow hash check would queue every other sign-in and write behind it.
-    db.commit()
+    number = _take_attempt_number(db, user=user, email=email)
     if number > allowed:
         passwords.spend_verify_time(password)
         return _refuse(db, user, "account locked" if user else "unknown email address",
@@ -229,13 +201,34 @@ def attempt_login(db: Session, *, email: str, password: str) -> LoginOutcome:
         return _refuse(db, user, detail, _failure_message(number))
     if not user.is_active:
         return _refuse(db, user, "account disabled", ACCOUNT_DISABLED)
+    _signed_in_now(db, user, new_hash)
+    return LoginOutcome(user)
+
+
+def _take_attempt_number(db: Session, *, user: User | None, email: str) -> int:
+    """Count the attempt in its address's window and commit at once; its number there."""
+    window = timedelta(minutes=current_app.config["COUNSELOR_LOCKOUT_MINUTES"])
+    if user is None:
+        # Only debug and testing runs may lack a secret key (config.check_secret_key).
+        number = attempts.reserve(db, email=users.normalize_email(email),
+                                  secret=current_app.config.get("SECRET_KEY") or "",
+                                  now=clock.now(), window=window)
+    else:
+        number = users.reserve_login_attempt(db, user=user, now=clock.now(), window=window)
+    # Now, not with the rest: holding the row (on SQLite the whole database) locked through the
+    # slow hash check would queue every other sign-in and write behind it.
+    db.commit()
+    return number
+
+
+def _signed_in_now(db: Session, user: User, new_hash: str | None) -> None:
+    """A good sign-in closes the attempts window (and upgrades an old hash)."""
     if new_hash is not None:
         user.password_hash = new_hash  # hashed with older parameters: upgrade it now
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = clock.now()
     db.add(user)
-    return LoginOutcome(user)
 
 
 def _failure_message(number: int) -> str:
@@ -288,12 +281,16 @@ def end_browser_session(db: Session, *, reason: str) -> None:
         users.end_session(db, login=found[0], reason=reason, now=clock.now())
 
 
-def guard_blueprint(public_endpoints: frozenset[str]) -> Callable[[], ResponseReturnValue | None]:
-    """A before_request hook: every endpoint not listed needs a signed-in user, so a view that
-    forgets its decorator is still never reachable by a visitor who isn't signed in."""
+def guard_blueprint(public_views: frozenset[str]) -> Callable[[], ResponseReturnValue | None]:
+    """A before_request hook: every view not listed needs a signed-in user. `public_views` are
+    endpoints relative to the blueprint the hook is declared on (the outermost one: for
+    "counselor.signin.login" under the parent "counselor", "signin.login"), so they stay right
+    under whatever name a blueprint is mounted."""
 
     def guard() -> ResponseReturnValue | None:
-        if request.endpoint in public_endpoints or current_user() is not None:
+        outermost = request.blueprints[-1] if request.blueprints else ""
+        view = (request.endpoint or "").removeprefix(outermost + ".")
+        if view in public_views or current_user() is not None:
             return None
         return redirect_to_login()
 

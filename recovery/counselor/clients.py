@@ -1,22 +1,25 @@
-"""Persistence for the caseload: clients, their pseudonymous codes and sharing. Small
-keyword-only functions that never commit (the view commits once, with its audit event).
+"""Who may open a client, and what they may do to it: the one access rule of the workspace,
+shared by every child that touches a client (caseload, screenings, plans, handouts). Also the
+rules for what a client's fields may hold, and their pseudonymous codes.
 
 Access is decided in one place, `client_or_404`: a counselor sees their own clients and those
 shared with them, and nothing else; everyone else gets a 404, so a guessed id reveals nothing,
 not even that the client exists. Admins get no special access. What may be done to a client
 once it is open is decided here too (`can_delete`, `can_share`): see "Access" below.
+
+The caseload's reads and writes are in `caseload/queries.py` and `caseload/operations.py`.
 """
 
 import secrets
-from datetime import datetime
+from functools import partial
 
 from flask import abort
-from sqlalchemy import ColumnElement, delete, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
+from werkzeug.exceptions import UnprocessableEntity
 
-from recovery.counselor import users
 from recovery.models import Client, ClientShare, User
-from recovery.pagination import Page
+from recovery.text import text_problem
 
 # No 0/O, 1/I/L, U: codes are read aloud and copied by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -28,15 +31,23 @@ MAX_QUERY_LENGTH = 80
 PAGE_SIZE = 25
 
 
-class ClientError(Exception):
-    """A request about clients we turn down, with a message for the person."""
+class ClientError(UnprocessableEntity):
+    """A change to a client we turn down. Raised, it is a 422 with these words on the error
+    page, like any `abort`; a view that shows its form again catches it and shows `message`
+    there instead."""
 
     def __init__(self, message: str) -> None:
+        super().__init__(description=message)
         self.message = message
-        super().__init__(message)
 
 
 # --- Checking input ------------------------------------------------------------------------
+# The one rule for typed text (recovery.text), with each field's limit and name, so the forms
+# and the functions that store a client hold it to the same words.
+
+name_problem = partial(text_problem, limit=MAX_NAME_LENGTH, what="the name", one_line=True)
+note_problem = partial(text_problem, limit=MAX_NOTE_LENGTH, what="the note", one_line=True)
+query_problem = partial(text_problem, limit=MAX_QUERY_LENGTH, what="the search", one_line=True)
 
 
 def new_code() -> str:
@@ -45,31 +56,6 @@ def new_code() -> str:
     groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
               for _ in range(CODE_GROUPS))
     return "C-" + "-".join(groups)
-
-
-def name_problem(name: str) -> str | None:
-    """Checks an optional name (empty is fine)."""
-    if len(name.strip()) > MAX_NAME_LENGTH:
-        return f"Please keep the name to {MAX_NAME_LENGTH} characters or fewer."
-    if users.CONTROL_RE.search(name):
-        return "Please remove the unusual invisible characters from the name."
-    return None
-
-
-def note_problem(note: str) -> str | None:
-    if len(note.strip()) > MAX_NOTE_LENGTH:
-        return f"Please keep the note to {MAX_NOTE_LENGTH} characters or fewer."
-    if users.CONTROL_RE.search(note):
-        return "Please remove the unusual invisible characters from the note."
-    return None
-
-
-def query_problem(query: str) -> str | None:
-    if len(query) > MAX_QUERY_LENGTH:
-        return f"Please search with at most {MAX_QUERY_LENGTH} characters."
-    if users.CONTROL_RE.search(query):
-        return "Please remove the unusual invisible characters from the search."
-    return None
 
 
 # --- Access --------------------------------------------------------------------------------
@@ -114,101 +100,3 @@ def can_share(user: User, client: Client) -> bool:
     return is_owner(user, client)
 
 
-# --- The caseload --------------------------------------------------------------------------
-
-
-CaseloadPage = Page[Client]
-
-
-def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
-             size: int = PAGE_SIZE) -> CaseloadPage:
-    """Page `number` (from 1) of the clients `user` may open, newest first, optionally only
-    those whose code or name contains `query` (any case). Two queries, whatever the size."""
-    conditions = [visible_to(user)]
-    query = query.strip()
-    if query:
-        # Escape LIKE's wildcards: a search for "50%" means those characters.
-        pattern = "%" + (query.lower().replace("\\", "\\\\").replace("%", "\\%")
-                         .replace("_", "\\_")) + "%"
-        conditions.append(or_(func.lower(col(Client.code)).like(pattern, escape="\\"),
-                              func.lower(col(Client.name)).like(pattern, escape="\\")))
-    total = session.exec(select(func.count()).select_from(Client).where(*conditions)).one()
-    rows = session.exec(select(Client).where(*conditions)
-                        .order_by(col(Client.created_at).desc(), col(Client.id).desc())
-                        .offset((number - 1) * size).limit(size)).all()
-    return CaseloadPage(rows=list(rows), number=number, size=size, total=int(total))
-
-
-def create_client(session: Session, *, owner: User, name: str, consent_note: str,
-                  now: datetime) -> Client:
-    """Add a client with a fresh unique code; the caller has checked that consent was given."""
-    problem = name_problem(name) or note_problem(consent_note)
-    if problem is not None:
-        raise ClientError(problem)
-    assert owner.id is not None
-    code = new_code()
-    # ~49 bits: a clash is very unlikely, but checking costs one query and makes it impossible.
-    while session.exec(select(Client.id).where(col(Client.code) == code)).first() is not None:
-        code = new_code()
-    client = Client(counselor_id=owner.id, code=code, name=name.strip() or None,
-                    consent_given_at=now, consent_note=consent_note.strip(), created_at=now,
-                    updated_at=now)
-    session.add(client)
-    session.flush()  # the id, for the audit event
-    return client
-
-
-def rename(session: Session, *, client: Client, name: str, now: datetime) -> None:
-    problem = name_problem(name)
-    if problem is not None:
-        raise ClientError(problem)
-    client.name = name.strip() or None
-    client.updated_at = now
-    session.add(client)
-
-
-def shares(session: Session, *, client: Client) -> list[User]:
-    """The counselors `client` is shared with, by email."""
-    return list(session.exec(
-        select(User).join(ClientShare, col(ClientShare.user_id) == col(User.id))
-        .where(col(ClientShare.client_id) == client.id).order_by(col(User.email))
-    ).all())
-
-
-def share(session: Session, *, client: Client, email: str, now: datetime) -> User:
-    """Share `client` with the active counselor at `email`; returns them."""
-    other = users.get_user_by_email(session, email=email)
-    # One message for "no account" and "switched off": either way there is nobody to share with.
-    if other is None or not other.is_active:
-        raise ClientError("There is no active account with that email address. Please check "
-                          "it, or ask an admin to invite them first.")
-    if other.id == client.counselor_id:
-        raise ClientError("This is your own client already.")
-    exists = session.exec(select(ClientShare.id).where(
-        col(ClientShare.client_id) == client.id, col(ClientShare.user_id) == other.id)).first()
-    if exists is not None:
-        raise ClientError(f"This client is already shared with {other.email}.")
-    assert client.id is not None and other.id is not None
-    session.add(ClientShare(client_id=client.id, user_id=other.id, created_at=now))
-    client.updated_at = now
-    session.add(client)
-    return other
-
-
-def unshare(session: Session, *, client: Client, other: User, now: datetime) -> None:
-    """Stop sharing `client` with `other`: from their next request on, the client is a 404 for
-    them like any other. What they recorded (screenings, plan versions) stays with the client."""
-    outcome = session.exec(delete(ClientShare).where(col(ClientShare.client_id) == client.id,
-                                                     col(ClientShare.user_id) == other.id))
-    if not outcome.rowcount:  # stopped meanwhile, say from another tab
-        raise ClientError(f"This client isn't shared with {other.email} any more. "
-                          "Nothing changed.")
-    client.updated_at = now
-    session.add(client)
-
-
-def delete_client(session: Session, *, client: Client) -> None:
-    """Erase the client; the database cascades to shares (and later, everything else)."""
-    # Explicit too, so nothing depends on the ORM knowing about the cascade.
-    session.exec(delete(ClientShare).where(col(ClientShare.client_id) == client.id))
-    session.delete(client)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from recovery.counselor import passwords
 from recovery.models import ROLES, Invitation, User, UserSession
+from recovery.text import text_problem
 from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 # Deliberately loose: one @, something on each side, a dot in the domain. Real checking is the
@@ -20,7 +21,6 @@ from recovery.tokens import hash_token, is_well_formed_token, new_token
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 100
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class AccountError(Exception):
@@ -45,20 +45,20 @@ def email_problem(email: str) -> str | None:
         return "Please enter an email address."
     if len(email) > MAX_EMAIL_LENGTH:
         return f"Please use an email address of at most {MAX_EMAIL_LENGTH} characters."
-    if not EMAIL_RE.fullmatch(email) or CONTROL_RE.search(email):
+    if not EMAIL_RE.fullmatch(email) or not is_one_line_text(email):
         return "Please enter an email address like name@example.org."
     return None
 
 
+def is_one_line_text(text: str) -> bool:
+    """Whether `text` passes the one text rule for a line (no control characters or breaks)."""
+    return text_problem(text, limit=len(text), one_line=True) is None
+
+
 def display_name_problem(name: str) -> str | None:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         return "Please enter a name."
-    if len(name) > MAX_NAME_LENGTH:
-        return f"Please keep the name to {MAX_NAME_LENGTH} characters or fewer."
-    if CONTROL_RE.search(name):
-        return "Please remove the unusual invisible characters from the name."
-    return None
+    return text_problem(name, limit=MAX_NAME_LENGTH, what="the name", one_line=True)
 
 
 def role_problem(role: str) -> str | None:
@@ -75,7 +75,7 @@ def get_user(session: Session, *, user_id: int) -> User | None:
 def get_user_by_email(session: Session, *, email: str) -> User | None:
     email = normalize_email(email)
     # No account can have such an address, and PostgreSQL refuses NUL characters outright.
-    if len(email) > MAX_EMAIL_LENGTH or CONTROL_RE.search(email):
+    if len(email) > MAX_EMAIL_LENGTH or not is_one_line_text(email):
         return None
     return session.exec(select(User).where(col(User.email) == email)).first()
 
@@ -84,10 +84,8 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.email))).all())
 
 
-def create_user(
-    session: Session, *, email: str, display_name: str, role: str, password: str,
-    now: datetime,
-) -> User:
+def create_user(session: Session, *, email: str, display_name: str, role: str, password: str,
+                now: datetime) -> User:
     """Add an account after checking every field; AccountError says what is wrong."""
     problem = (email_problem(email) or display_name_problem(display_name) or role_problem(role)
                or passwords.password_problem(password, email=email, name=display_name))
@@ -187,10 +185,8 @@ def end_user_sessions(session: Session, *, user: User, reason: str, now: datetim
 # --- Invitations ---------------------------------------------------------------------------
 
 
-def create_invitation(
-    session: Session, *, email: str, role: str, created_by: User, now: datetime,
-    valid_for: timedelta,
-) -> tuple[Invitation, str]:
+def create_invitation(session: Session, *, email: str, role: str, created_by: User,
+                      now: datetime, valid_for: timedelta) -> tuple[Invitation, str]:
     """A new invitation and its token (to show once). Earlier unused invitations for the same
     address stop working, so only the newest link is ever live."""
     problem = email_problem(email) or role_problem(role)
@@ -234,9 +230,8 @@ def pending_invitations(session: Session, *, now: datetime) -> list[Invitation]:
     ).all())
 
 
-def accept_invitation(
-    session: Session, *, invitation: Invitation, display_name: str, password: str, now: datetime,
-) -> User:
+def accept_invitation(session: Session, *, invitation: Invitation, display_name: str,
+                      password: str, now: datetime) -> User:
     """Make the invited account and use up the invitation.
 
     The invitation is marked used by a conditional UPDATE, so two people racing with the same

@@ -13,7 +13,7 @@ from tests.counselor.conftest import (
     text,
 )
 
-PUBLIC_ENDPOINTS = {"counselor.login", "counselor.accept_invitation"}
+PUBLIC_ENDPOINTS = {"counselor.signin.login", "counselor.signin.accept_invitation"}
 ADMIN_PAGES = [
     ("GET", "/counselor/admin/users"),
     ("POST", "/counselor/admin/invitations"),
@@ -24,9 +24,9 @@ ADMIN_PAGES = [
 ]
 
 
-# Every blueprint of the workspace: its own pages, screenings with clients, clients' plans,
-# meeting handouts.
-WORKSPACE_BLUEPRINTS = ("counselor", "screenings", "client_plans", "handouts")
+# Every blueprint of the workspace: the parent with its children (sign-in, caseload, admin,
+# meeting handouts), screenings with clients, clients' plans.
+WORKSPACE_BLUEPRINTS = ("counselor", "screenings", "client_plans")
 
 
 def counselor_rules(app: Flask) -> list[Rule]:

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from recovery.counselor import audit
+from recovery.counselor.admin import queries
 from recovery.db import get_engine, get_session
 from recovery.models import AuditEvent, User
 from recovery.seeds import current_content
@@ -147,13 +148,13 @@ def test_csv_defuses_formula_cells(app: Flask, admin_client: FlaskClient) -> Non
     ("a=b", "a=b"), ("", ""), (None, ""), (12, "12"), (-5, "'-5"),
 ])
 def test_csv_cell(value: object, expected: str) -> None:
-    assert audit.csv_cell(value) == expected
+    assert queries.csv_cell(value) == expected
 
 
 def test_csv_streams_in_batches(app: Flask, admin_client: FlaskClient) -> None:
     add_events(app, 1201)
     with app.app_context():
-        lines = list(audit.csv_lines(get_engine(), batch=100))
+        lines = list(queries.csv_lines(get_engine(), batch=100))
     assert len(lines) == 1 + 1201 + 1  # header, events, the admin's login
 
 

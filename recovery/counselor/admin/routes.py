@@ -1,0 +1,115 @@
+"""The admin pages: users and invitations, the audit log and its CSV download.
+
+`admins_only` runs before every view of this child (after the parent's sign-in guard), so a
+counselor gets a 403 for any of them. Admin actions are audited in the same commit as the
+change.
+"""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from recovery.counselor import audit, clock, users
+from recovery.counselor.admin import operations, queries
+from recovery.counselor.admin.forms import InviteForm
+from recovery.counselor.auth import me
+from recovery.counselor.forms import form_problems
+from recovery.db import get_engine, get_session
+from recovery.models import User
+from recovery.pagination import page_number
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+NOT_YOURSELF = ("You can't switch off your own account: another admin has to do that. Nothing "
+                "changed.")
+BAD_PAGE = "That page number doesn't look right. Please use the links on the audit log page."
+
+
+@bp.before_request
+def admins_only() -> None:
+    if not me().is_admin:
+        abort(403)
+
+
+@bp.get("/users")
+def users_page() -> ResponseReturnValue:
+    return render_users(InviteForm())
+
+
+@bp.post("/invitations")
+def invite() -> ResponseReturnValue:
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return render_users(form, status=422)
+    db = get_session()
+    hours = current_app.config["COUNSELOR_INVITATION_HOURS"]
+    invitation, token = operations.invite(db, admin=me(), email=form.email.data,
+                                          role=form.role.data, valid_for=timedelta(hours=hours))
+    db.commit()
+    # Shown once, never stored: rendered here rather than redirected to, so it isn't kept.
+    link = url_for("counselor.signin.accept_invitation", token=token, _external=True)
+    return render_template("counselor/invitation_link.html", invitation=invitation, link=link)
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable(user_id: int) -> ResponseReturnValue:
+    user = user_or_404(user_id)
+    if user.id == me().id:
+        abort(400, description=NOT_YOURSELF)
+    return change_active(user, is_active=False)
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable(user_id: int) -> ResponseReturnValue:
+    return change_active(user_or_404(user_id), is_active=True)
+
+
+@bp.get("/audit")
+def audit_log() -> ResponseReturnValue:
+    number = page_number(request.args.get("page", "1"))
+    if number is None:
+        abort(400, description=BAD_PAGE)
+    events = queries.page(get_session(), number=number,
+                          size=current_app.config["COUNSELOR_AUDIT_PAGE_SIZE"])
+    if not events.rows and events.number > 1:
+        abort(404)
+    return render_template("counselor/audit.html", events=events)
+
+
+@bp.get("/audit.csv")
+def audit_csv() -> Response:
+    db = get_session()
+    audit.record(db, user=me(), action="export", object_type="audit_log")
+    db.commit()  # before streaming: the export is logged even if the download is cut short
+    filename = f"audit-log-{date.today().isoformat()}.csv"
+    return Response(queries.csv_lines(get_engine()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def user_or_404(user_id: int) -> User:
+    user = users.get_user(get_session(), user_id=user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def change_active(user: User, *, is_active: bool) -> Response:
+    db = get_session()
+    operations.set_active(db, admin=me(), user=user, is_active=is_active)
+    db.commit()
+    flash(f"{user.email} can sign in again." if is_active else
+          f"{user.email} is switched off and has been signed out everywhere.", "success")
+    return redirect(url_for(".users_page"), code=303)
+
+
+def render_users(form: InviteForm, *, status: int = 200) -> tuple[str, int]:
+    found = queries.accounts(get_session(), now=clock.now(),
+                             attempts=current_app.config["COUNSELOR_LOCKOUT_ATTEMPTS"])
+    return render_template(
+        "counselor/users.html", form=form, problems=form_problems(form), users=found.users,
+        locked=found.locked, invitations=found.invitations, me=me()), status
