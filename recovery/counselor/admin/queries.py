@@ -85,19 +85,16 @@ def csv_cell(value: object) -> str:
 def csv_lines(engine: Engine, *, batch: int = 500) -> Iterator[str]:
     """The whole log as CSV lines, newest first, read in batches from its own session (the
     download streams after the request's session has closed)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells: tuple[object, ...]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([csv_cell(c) for c in cells])
-        return buffer.getvalue()
-
-    yield line(CSV_HEADER)
+    yield csv_line(CSV_HEADER)
     with Session(engine) as session:
         result = session.exec(_newest_first().execution_options(yield_per=batch))
         for event, email in result:
             row = _row(event, email)
-            yield line((row.at.isoformat(), row.user_id, row.user_email, row.action,
-                        row.object_type, row.object_id, row.detail))
+            yield csv_line((row.at.isoformat(), row.user_id, row.user_email, row.action,
+                            row.object_type, row.object_id, row.detail))
+
+
+def csv_line(cells: tuple[object, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_cell(c) for c in cells])
+    return buffer.getvalue()

@@ -19,16 +19,21 @@ def create_client(session: Session, *, owner: User, name: str, consent_note: str
     if problem is not None:
         raise ClientError(problem)
     assert owner.id is not None
-    code = new_code()
-    # ~49 bits: a clash is very unlikely, but checking costs one query and makes it impossible.
-    while session.exec(select(Client.id).where(col(Client.code) == code)).first() is not None:
-        code = new_code()
-    client = Client(counselor_id=owner.id, code=code, name=name.strip() or None,
+    client = Client(counselor_id=owner.id, code=unused_code(session), name=name.strip() or None,
                     consent_given_at=now, consent_note=consent_note.strip(), created_at=now,
                     updated_at=now)
     session.add(client)
     session.flush()  # the id, for the audit event
     return client
+
+
+def unused_code(session: Session) -> str:
+    """A new client code that no client has yet."""
+    code = new_code()
+    # ~49 bits: a clash is very unlikely, but checking costs one query and makes it impossible.
+    while session.exec(select(Client.id).where(col(Client.code) == code)).first() is not None:
+        code = new_code()
+    return code
 
 
 def rename(session: Session, *, client: Client, name: str, now: datetime) -> None:

@@ -3,7 +3,7 @@ and history show. Reads only; access is `clients.visible_to` / `clients.client_o
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from recovery.counselor import screenings
@@ -22,18 +22,22 @@ def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
     """Page `number` (from 1) of the clients `user` may open, newest first, optionally only
     those whose code or name contains `query` (any case). Two queries, whatever the size."""
     conditions = [visible_to(user)]
-    query = query.strip()
-    if query:
-        # Escape LIKE's wildcards: a search for "50%" means those characters.
-        pattern = "%" + (query.lower().replace("\\", "\\\\").replace("%", "\\%")
-                         .replace("_", "\\_")) + "%"
-        conditions.append(or_(func.lower(col(Client.code)).like(pattern, escape="\\"),
-                              func.lower(col(Client.name)).like(pattern, escape="\\")))
+    if query.strip():
+        conditions.append(code_or_name_contains(query.strip()))
     total = session.exec(select(func.count()).select_from(Client).where(*conditions)).one()
     rows = session.exec(select(Client).where(*conditions)
                         .order_by(col(Client.created_at).desc(), col(Client.id).desc())
                         .offset((number - 1) * size).limit(size)).all()
     return CaseloadPage(rows=list(rows), number=number, size=size, total=int(total))
+
+
+def code_or_name_contains(query: str) -> ColumnElement[bool]:
+    """The condition for clients whose code or name contains `query`, in any case."""
+    # Escape LIKE's wildcards: a search for "50%" means those characters.
+    pattern = "%" + (query.lower().replace("\\", "\\\\").replace("%", "\\%")
+                     .replace("_", "\\_")) + "%"
+    return or_(func.lower(col(Client.code)).like(pattern, escape="\\"),
+               func.lower(col(Client.name)).like(pattern, escape="\\"))
 
 
 def shares(session: Session, *, client: Client) -> list[User]:
