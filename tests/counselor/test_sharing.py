@@ -27,8 +27,8 @@ from recovery.models import (
     RelapsePlan,
     User,
 )
+from tests.counselor.caseload.test_clients import client_urls
 from tests.counselor.conftest import START, Account, SignIn, audit_actions, text
-from tests.counselor.test_clients import client_urls
 from tests.counselor.test_screenings import (
     HEAVY,
     NAME,
