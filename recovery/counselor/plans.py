@@ -57,7 +57,7 @@ class ClientPlans:
             col(RelapsePlan.client_id) == opened.client.id)).first()
 
     def after_delete_url(self, opened: OpenPlan) -> str:
-        return url_for("counselor.client_page", client_id=opened.url_values["client_id"])
+        return url_for("counselor.caseload.client_page", client_id=opened.url_values["client_id"])
 
     def template_values(self) -> dict[str, Any]:
         return {"counselor_user": current_user}
