@@ -2,9 +2,9 @@
 
 `create_app` reads like a table of contents: configuration, extensions, content, blueprints.
 
-Everything web is imported inside `create_app`, not at the top of this file: importing one of
-the pure packages (`recovery.screening.engine`, say) must not load Flask, WTForms, SQLModel or
-WeasyPrint, and no blueprint may depend on having been imported before another.
+Everything web is imported inside the functions below, not at the top of this file: importing
+one of the pure packages (`recovery.screening.engine`, say) must not load Flask, WTForms,
+SQLModel or WeasyPrint, and no blueprint may depend on having been imported before another.
 """
 
 from collections.abc import Mapping
@@ -16,54 +16,46 @@ if TYPE_CHECKING:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: defaults, then instance/config.py, then RECOVERY_* variables."""
-    from recovery import (
-        cli,
-        config,
-        db,
-        encryption,
-        errors,
-        health,
-        logs,
-        security,
-        seeds,
-        site,
-        startup,
-        widgets,
-    )
-    from recovery.counselor import commands as counselor_commands
-    from recovery.counselor import plans as client_plans
-    from recovery.counselor import screening_views, workspace
-    from recovery.plans import pages as plan_pages
-    from recovery.plans import views as plans_views
-    from recovery.questionnaire import views as questionnaire_views
+    from recovery import cli, config, db, errors, logs, security, seeds, startup, templating
 
-    app = logs.RecoveryFlask(
-        __name__,
-        instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
-    )
+    app = logs.RecoveryFlask(__name__, instance_relative_config=True,
+                             template_folder="../templates", static_folder="../static")
     with startup.refusing_to_start_on_bad_settings():
         config.load_config(app, test_config)
         logs.init_app(app)
         db.init_app(app)
     seeds.init_app(app)
     security.init_app(app)
-    security.limit_blueprints(submissions=plans_views.bp)
     errors.init_app(app)
-    widgets.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def register_blueprints(app: "Flask") -> None:
+    """Every page. The questionnaire flow and the plan pages are each one blueprint mounted
+    twice: for the person themselves, and under a client in the counselor workspace."""
+    from recovery import health, security, site
+    from recovery.counselor import plans as client_plans
+    from recovery.counselor import screening_views, workspace
+    from recovery.plans import pages as plan_pages
+    from recovery.plans import views as plans_views
+    from recovery.questionnaire import flow
+    from recovery.questionnaire import views as questionnaire_views
+    from recovery.questionnaire.mounts import SelfScreening
+
+    security.limit_blueprints(submissions=plans_views.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)
+    app.register_blueprint(flow.bp, name="screening", url_prefix="/screening",
+                           mount=SelfScreening())
     app.register_blueprint(plans_views.bp)
     workspace.register_counselor(app)
+    app.register_blueprint(flow.bp, name="client_screening",
+                           url_prefix="/counselor/clients/<int:client_id>/screenings/new",
+                           mount=screening_views.ClientScreeningMount())
     app.register_blueprint(screening_views.bp)
-    # The pages of one plan again, under a client (the private-link ones come with plans_views).
     app.register_blueprint(plan_pages.bp, url_prefix=client_plans.PREFIX, name="client_plans",
                            mount=client_plans.ClientPlans())
-    cli.init_app(app)
-    app.cli.add_command(counselor_commands.create_user_command)
-    app.cli.add_command(encryption.new_key_command)
-    app.cli.add_command(encryption.reseal_command)
-    startup.explain_database_errors(app.cli)
-    return app

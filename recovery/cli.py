@@ -20,7 +20,9 @@ from recovery.content.conditions import (
     Not,
 )
 from recovery.content.model import Content, Item, Option, Step
+from recovery import encryption, startup
 from recovery.counselor import attempts, clock
+from recovery.counselor.commands import create_user_command
 from recovery.db import maintenance_engine
 from recovery.plans import store as plan_store
 from recovery.questionnaire import store
@@ -156,6 +158,9 @@ def fail(message: str) -> NoReturn:
 
 
 def init_app(app: Flask) -> None:
+    """Every `flask --app recovery ...` command, each explaining a database it can't use."""
     for command in (check_content_command, questionnaire_command, assess_command,
-                    purge_expired_command):
+                    purge_expired_command, create_user_command, encryption.new_key_command,
+                    encryption.reseal_command):
         app.cli.add_command(command)
+    startup.explain_database_errors(app.cli)

@@ -19,6 +19,7 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2 import StrictUndefined
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -145,7 +146,11 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "COUNSELOR_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     }
     settings.update(overrides)
-    return create_app(settings)
+    app = create_app(settings)
+    # A name a template reads that the view didn't pass fails the test instead of rendering
+    # blank (how the counselor's crisis guidance once went missing unnoticed).
+    app.jinja_env.undefined = StrictUndefined
+    return app
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from recovery.counselor import attempts, audit, clock, passwords, screenings, users
 from recovery.db import get_session
 from recovery.models import User, UserSession
-from recovery.widgets import count_of
+from recovery.templating import count_of
 
 SESSION_KEY = "counselor_session"
 _USER = "counselor_user"  # flask.g attribute: the signed-in User, or None

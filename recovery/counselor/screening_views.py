@@ -1,9 +1,10 @@
 """Screenings with a client, their history, and making a plan from a screening.
 
-The counselor reads the same questionnaire aloud and records the client's answers: the steps,
-forms, skip logic, crisis stop and engine are the self-screening journey's own
-(recovery.questionnaire). Answers in progress live in the counselor's encrypted session cookie,
-for one client at a time, and reach the database only when the counselor saves.
+The counselor reads the same questionnaire aloud and records the client's answers: that is the
+questionnaire flow itself (recovery/questionnaire/flow.py), mounted under the client at
+/counselor/clients/<id>/screenings/new with `ClientScreeningMount` below. Answers in progress
+live in the counselor's encrypted session cookie, for one client at a time, and reach the
+database only when the counselor saves.
 
 Every view starts from `clients.client_or_404` (own or shared, or 404), and every read, change
 and deletion of stored client data is audited in the same commit.
@@ -12,11 +13,11 @@ and deletion of stored client data is audited in the same commit.
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from recovery.content.model import Content, Step
+from recovery.content.model import Content
 from recovery.counselor import audit, auth, clients, clock, screenings
 from recovery.counselor.auth import current_user
 from recovery.counselor.forms import ConfirmForm, NotesForm, OverrideForm, form_problems
@@ -28,117 +29,110 @@ from recovery.planning.build import build_draft
 from recovery.plans import store as plan_store
 from recovery.plans.files import storable_problem
 from recovery.questionnaire import journey
-from recovery.questionnaire.forms import answers_from, build_step_form, step_questions
 from recovery.screening.answers import AnswerError, Answers
 from recovery.screening.history import history_chart
+from recovery.screening.result import ScreeningResult
 from recovery.seeds import current_content
 
 bp = Blueprint("screenings", __name__, url_prefix="/counselor/clients/<int:client_id>")
-bp.before_request(auth.guard_blueprint(frozenset()))
+GUARD = auth.guard_blueprint(frozenset())  # signed in, on every view (and the flow's mount)
+bp.before_request(GUARD)
 bp.context_processor(lambda: {"counselor_user": current_user})
 
 RECENT = 5
 
 
-# --- Recording a screening -----------------------------------------------------------------
+# --- Recording a screening: the questionnaire flow's counselor mount ---------------------
 
 
-@bp.post("/screenings/new")
-def start(client_id: int) -> Response:
-    client = visible_client(client_id)
-    keep_answers(client, {})
-    return redirect(step_url(client, current_content().questionnaire.steps[0]), code=303)
+class ClientScreeningMount:
+    """The questionnaire flow (recovery/questionnaire/flow.py) mounted under a client: only a
+    signed-in counselor who may open the client gets in; the answers live in the counselor's
+    session for this one client; saving stores the client's screening with the counselor's
+    notes, audited in the same commit."""
 
+    is_public = False
+    layout = "counselor/_layout.html"
+    start_status = 303
+    finish_label = "Review the result"
+    forget_label = "Stop and discard these answers"
+    continue_label = "Continue the screening"
+    support_note = ("The answers so far are kept in this browser. When the client is safe, "
+                    "you can go on.")
+    result_top = "counselor/screening_review.html"
+    result_actions = "counselor/screening_save.html"
 
-@bp.route("/screenings/new/<step:step_id>", methods=["GET", "POST"])
-def step(client_id: int, step_id: str) -> ResponseReturnValue:
-    client = visible_client(client_id)
-    content = current_content()
-    step = content.questionnaire.step(step_id)
-    if step is None:  # only if the content changed under a running app
-        abort(404)
-    answers = answers_in_progress(client)
-    if answers is None:
-        return not_in_progress(client)
-    progress = journey.position(content, step, answers)
-    if progress is None:  # doesn't apply, or an earlier step isn't done
-        return redirect(next_url(client, content, answers))
-    subject = journey.subject(content, answers)
-    form = None
-    if request.method == "POST":
-        form = build_step_form(step, answers, subject, formdata=request.form)
-        if request.form.get("nav") == "back":
-            form.validate()
-            kept = journey.merge(content, step, answers, answers_from(form, only_valid=True))
-            keep_answers(client, kept)
-            return redirect(step_url(client, journey.previous_step(content, step, kept)))
-        if form.validate():
-            kept = journey.merge(content, step, answers, answers_from(form))
-            keep_answers(client, kept)
-            if journey.needs_crisis_stop(content, step, kept):
-                return redirect(url_for(".support", client_id=client.id))
-            return redirect(next_url(client, content, kept))
-    return render_template(
-        "counselor/screening_step.html", client=client, step=step, form=form,
-        questions=step_questions(step, answers, subject, form),
-        progress=progress, subject=subject,
-        step_action=step_url(client, step), finish_label="Review the result",
-    ), 422 if form is not None else 200
+    def open(self, *, client_id: int) -> ResponseReturnValue | None:
+        refused = GUARD()
+        if refused is None:
+            g.screening_client = visible_client(client_id)
+        return refused
 
+    def template_context(self) -> dict[str, Any]:
+        # No client yet on an error page raised by the guard itself (a 404, say).
+        return {"mount": self, "client": g.get("screening_client"),
+                "counselor_user": current_user}
 
-@bp.get("/screenings/new/support")
-def support(client_id: int) -> ResponseReturnValue:
-    """Shown to the counselor as soon as an answer suggests suicide risk, before going on."""
-    client = visible_client(client_id)
-    content = current_content()
-    answers = answers_in_progress(client)
-    if answers is None:
-        return not_in_progress(client)
-    crisis = journey.crisis_flags(content, answers)
-    if not crisis:
-        abort(404)
-    return render_template("counselor/screening_support.html", client=client, crisis=crisis,
-                           resources=journey.crisis_resources(content),
-                           next_url=next_url(client, content, answers))
+    @staticmethod
+    def client() -> Client:
+        found: Client = g.screening_client
+        return found
 
+    def begin(self) -> None:
+        self.keep({})
 
-@bp.route("/screenings/new/finish", methods=["GET", "POST"])
-def finish(client_id: int) -> ResponseReturnValue:
-    """The result, to go through with the client, then notes and Save."""
-    client = visible_client(client_id)
-    content = current_content()
-    answers = answers_in_progress(client)
-    if answers is None:
-        return not_in_progress(client)
-    if not journey.is_complete(content, answers):
-        return redirect(next_url(client, content, answers))
-    result = journey.screen_answers(content, answers)
-    form = NotesForm()
-    if not form.validate_on_submit():
+    def answers(self) -> Answers | None:
+        """The answers recorded so far for this client in this browser, or None if no
+        screening of this client is under way here."""
+        stored = session.get(screenings.IN_PROGRESS_KEY)
+        if stored is not None and screenings.is_under_way(stored, client_id=self.client().id):
+            return dict(stored["answers"])
+        return None
+
+    def keep(self, answers: Answers) -> None:
+        session[screenings.IN_PROGRESS_KEY] = {"client_id": self.client().id, "answers": answers}
+
+    def not_under_way(self) -> Response:
+        flash("No screening of this client is under way in this browser. Please start one "
+              "here.", "info")
+        return redirect(url_for("counselor.client_page", client_id=self.client().id))
+
+    def render(self, template: str, **context: Any) -> str:
+        return render_template(template, **context)
+
+    def result_page(self, result: ScreeningResult, form: NotesForm | None = None
+                    ) -> tuple[str, int]:
+        """The result to go through with the client, then notes and Save."""
+        content, form = current_content(), form or NotesForm()
         return render_template(
-            "counselor/screening_finish.html", client=client, result=result, form=form,
-            guidance=crisis_guidance(content, result),
-            problems=form_problems(form), resources=journey.crisis_resources(content),
-            locales=content.crisis_locales,
-            first_step=content.questionnaire.steps[0]), 422 if form.errors else 200
-    db = get_session()
-    row = screenings.add_screening(db, client=client, counselor=me(), answers=answers,
-                                   result=result, content_version=content.version,
-                                   notes=form.notes.data or "", now=clock.now())
-    audit.record(db, user=me(), action="create", object_type="screening", object_id=row.id or "",
-                 detail=f"client {client.id}")
-    db.commit()
-    session.pop(screenings.IN_PROGRESS_KEY, None)
-    flash("The screening is saved.", "success")
-    return redirect(url_for(".show", client_id=client.id, screening_id=row.id), code=303)
+            "questionnaire/result.html", result=result, form=form,
+            guidance=crisis_guidance(content, result), problems=form_problems(form),
+            resources=journey.crisis_resources(content), locales=content.crisis_locales,
+            first_step=content.questionnaire.steps[0].id), 422 if form.errors else 200
 
+    def save(self, answers: Answers) -> ResponseReturnValue:
+        content, client = current_content(), self.client()
+        if not journey.is_complete(content, answers):
+            return redirect(url_for(".result"))
+        result, form = journey.screen_answers(content, answers), NotesForm()
+        if not form.validate_on_submit():
+            return self.result_page(result, form)
+        db = get_session()
+        row = screenings.add_screening(db, client=client, counselor=me(), answers=answers,
+                                       result=result, content_version=content.version,
+                                       notes=form.notes.data or "", now=clock.now())
+        audit.record(db, user=me(), action="create", object_type="screening",
+                     object_id=row.id or "", detail=f"client {client.id}")
+        db.commit()
+        session.pop(screenings.IN_PROGRESS_KEY, None)
+        flash("The screening is saved.", "success")
+        return redirect(url_for("screenings.show", client_id=client.id, screening_id=row.id),
+                        code=303)
 
-@bp.post("/screenings/new/discard")
-def discard(client_id: int) -> Response:
-    client = visible_client(client_id)
-    session.pop(screenings.IN_PROGRESS_KEY, None)
-    flash("The answers in progress were discarded. Nothing was saved.", "info")
-    return redirect(url_for("counselor.client_page", client_id=client.id), code=303)
+    def forget(self) -> Response:
+        session.pop(screenings.IN_PROGRESS_KEY, None)
+        flash("The answers in progress were discarded. Nothing was saved.", "info")
+        return redirect(url_for("counselor.client_page", client_id=self.client().id), code=303)
 
 
 # --- A saved screening ---------------------------------------------------------------------
@@ -285,36 +279,6 @@ def audit_screening(action: str, screening: ClientScreening, detail: str = "") -
                  detail=f"client {screening.client_id}" + (f"; {detail}" if detail else ""))
 
 
-def answers_in_progress(client: Client) -> Answers | None:
-    """The answers recorded so far for this client in this browser, or None if no screening
-    of this client is under way here."""
-    stored = session.get(screenings.IN_PROGRESS_KEY)
-    if stored is not None and screenings.is_under_way(stored, client_id=client.id):
-        return dict(stored["answers"])
-    return None
-
-
-def keep_answers(client: Client, answers: Answers) -> None:
-    session[screenings.IN_PROGRESS_KEY] = {"client_id": client.id, "answers": answers}
-
-
-def not_in_progress(client: Client) -> Response:
-    flash("No screening of this client is under way in this browser. Please start one here.",
-          "info")
-    return redirect(url_for("counselor.client_page", client_id=client.id))
-
-
-def step_url(client: Client, step: Step) -> str:
-    return url_for(".step", client_id=client.id, step_id=step.id)
-
-
-def next_url(client: Client, content: Content, answers: Answers) -> str:
-    step = journey.next_step(content, answers)
-    if step is None:
-        return url_for(".finish", client_id=client.id)
-    return step_url(client, step)
-
-
 def path_choices(content: Content) -> list[tuple[str, str]]:
     return [(path.id, path.title) for path in content.paths]
 
@@ -329,21 +293,23 @@ def override_form(screening: ClientScreening) -> OverrideForm:
                               "reason": screening.override_reason})
 
 
-def crisis_guidance(content: Content, result: dict[str, Any]) -> list[str]:
-    """What the counselor is told for each crisis flag a screening raised: the content's words
-    for counselors (`counselor:` in seeds/flags.yaml), not the sentence written for the client.
-    A flag the current content no longer has keeps its stored text."""
+def crisis_guidance(content: Content, result: ScreeningResult) -> list[str]:
+    """What the counselor is told for each crisis flag a screening raised: the flag's words for
+    counselors (`counselor:` in seeds/flags.yaml), not the sentence written for the client. A
+    result saved before flags carried that text takes today's content's; a flag the content no
+    longer has keeps its stored text."""
     for_counselors = {flag.id: flag.counselor for flag in content.flags if flag.kind == "crisis"}
-    return [for_counselors.get(flag["id"]) or flag["text"]
-            for flag in result.get("flags", []) if flag.get("kind") == "crisis"]
+    return [flag.counselor or for_counselors.get(flag.id) or flag.text
+            for flag in result.crisis_flags]
 
 
 def render_screening(client: Client, screening: ClientScreening, notes_form: NotesForm,
                      choice_form: OverrideForm, *, status: int = 200) -> tuple[str, int]:
     content = current_content()
+    result = screenings.result_of(screening)
     return render_template(
         "counselor/screening.html", client=client, screening=screening,
-        result=screening.result, guidance=crisis_guidance(content, screening.result),
+        result=result, guidance=crisis_guidance(content, result),
         notes_form=notes_form, choice_form=choice_form,
         problems=form_problems(notes_form) + form_problems(choice_form),
         path_titles=path_titles(content), resources=journey.crisis_resources(content),

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from recovery.models import Client, ClientScreening, User
 from recovery.screening.answers import Answers
 from recovery.screening.history import HistoryPoint
+from recovery.screening.result import ScreeningResult
 
 # Session key of the screening being recorded in this browser: {"client_id": ..., "answers": ...}
 IN_PROGRESS_KEY = "counselor_screening"
@@ -60,35 +61,35 @@ def is_under_way(stored: object, *, client_id: int | None) -> bool:
 # --- Writing -------------------------------------------------------------------------------
 
 
-def summary_of(result: dict[str, Any]) -> dict[str, Any]:
+def summary_of(result: ScreeningResult) -> dict[str, Any]:
     """The few numbers the history chart and the client page show, copied out of a result
     (`ClientScreening.summary`, sealed like the result itself)."""
-    severity = result["severity"]
-    scores = {s["scale"]: s for s in result["scores"]}
+    scores = {scale.scale: scale for scale in result.scores}
 
     def score(scale: str) -> int | None:
         found = scores.get(scale)
-        return int(found["score"]) if found and found["is_applicable"] else None
+        return found.score if found and found.is_applicable else None
 
     return {
-        "severity_score": int(severity["score"]) if severity["is_applicable"] else None,
-        "severity_max": int(severity["max"]),
+        "severity_score": result.severity.score if result.severity.is_applicable else None,
+        "severity_max": result.severity.max,
         "mood_score": score("mood"),
         "anxiety_score": score("anxiety"),
-        "flag_count": len(result["flags"]),
-        "is_at_risk": bool(result["is_at_risk"]),
+        "flag_count": len(result.flags),
+        "is_at_risk": result.is_at_risk,
     }
 
 
 def add_screening(session: Session, *, client: Client, counselor: User, answers: Answers,
-                  result: dict[str, Any], content_version: str, notes: str,
+                  result: ScreeningResult, content_version: str, notes: str,
                   now: datetime) -> ClientScreening:
     problem = notes_problem(notes)
     if problem is not None:
         raise ScreeningError(problem)
     assert client.id is not None
     row = ClientScreening(client_id=client.id, counselor_id=counselor.id, taken_at=now,
-                          content_version=content_version, answers=answers, result=result,
+                          content_version=content_version, answers=answers,
+                          result=result.to_dict(),
                           notes=notes.strip(), summary=summary_of(result))
     session.add(row)
     session.flush()  # the id, for the audit event and the redirect
@@ -129,6 +130,11 @@ def delete_screening(session: Session, *, screening: ClientScreening) -> None:
 
 
 # --- Reading -------------------------------------------------------------------------------
+
+
+def result_of(screening: ClientScreening) -> ScreeningResult:
+    """The typed result of a saved screening, with its answers."""
+    return ScreeningResult.from_dict(screening.result, screening.answers)
 
 
 def screening_or_404(session: Session, *, client: Client, screening_id: int) -> ClientScreening:

@@ -2,24 +2,22 @@
 
 WTForms checks a posted step and its CSRF token; the answer rules themselves come from
 `recovery.screening.answers.check_item`, the same function the engine and the CLI use, so the
-web form can never accept an answer the engine would refuse. Showing a step needs no form:
-`step_questions` writes its questions from prepared markup (recovery/widgets.py).
+web form can never accept an answer the engine would refuse. The same form shows the step
+(`choice_question` in templates/_macros/forms.html writes each question).
 """
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from recovery.content.model import Item, Step
+from recovery.content.model import Item, Option, Step
 from recovery.screening.answers import check_item, visible_items, visible_options
 from recovery.screening.engine import fill
-from recovery.widgets import PreparedQuestion, choice_question
 
 REQUIRED_MESSAGES = {
     "multi": "Please choose at least one option, or 'None of these'.",
@@ -70,82 +68,39 @@ class StepForm(FlaskForm):
     _earlier: Mapping[str, str | list[str]]  # the answers ItemRule checks against
 
 
-@dataclass(frozen=True)
-class _StepForms:
-    """What one step looks like to everyone who sees the same questions: the form class that
-    checks a post, and the same questions as prepared markup for showing the step."""
-
-    step: Step
-    form_class: type[StepForm]
-    questions: tuple[PreparedQuestion, ...]
-
-
-# By (step, the visible questions and options, subject). Making a form class with type() and
-# letting WTForms collect its fields cost about a third of a step page; the content is
-# immutable, so the same questions always make the same class. Keys come from the content only
-# (ids and the subject's wording), so there are few of them; the cap is a safety net.
-_FormShape = tuple[tuple[str, tuple[str, ...]], ...]
-_STEP_FORMS: dict[tuple[int, _FormShape, str], _StepForms] = {}
-_MAX_STEP_FORMS = 1024
-
-
-def _step_forms(step: Step, items: list[Item], answers: Mapping[str, str | list[str]],
-                subject: str) -> _StepForms:
-    options = {item.id: visible_options(item, answers) for item in items}
-    shape = tuple((item.id, tuple(o.id for o in options[item.id])) for item in items)
-    key = (id(step), shape, subject)
-    cached = _STEP_FORMS.get(key)
-    # The step is kept alongside, so a reused id() of a dropped step (another app's content)
-    # can't match.
-    if cached is not None and cached.step is step:
-        return cached
+@functools.lru_cache(maxsize=1024)
+def _step_form_class(step_id: str, items: tuple[Item, ...],
+                     options: tuple[tuple[Option, ...], ...], subject: str) -> type[StepForm]:
+    """The form class for one set of visible questions and options. The content is immutable,
+    so the same questions always make the same class; making one with type() (and letting
+    WTForms collect its fields) cost about a third of a step page. The key is the content's
+    own (hashable, frozen) items and the subject's wording, so there are few keys."""
     fields: dict[str, Any] = {}
-    questions = []
-    for item in items:
-        label, hint = fill(item.text, subject), fill(item.hint, subject)
-        choices = [(o.id, o.label) for o in options[item.id]]
+    for item, item_options in zip(items, options, strict=True):
         fields[item.id] = (CheckboxesField if item.is_multiple else SingleChoiceField)(
-            label=label,
-            description=hint,
-            choices=[SelectChoice(value, text) for value, text in choices],
+            label=fill(item.text, subject),
+            description=fill(item.hint, subject),
+            choices=[SelectChoice(option.id, option.label) for option in item_options],
             validators=[ItemRule(item)],
             validate_choice=False,  # ItemRule gives a kinder message for the same check
         )
-        questions.append(PreparedQuestion.build(item.id, label, hint, choices,
-                                                is_single=not item.is_multiple))
     fields["item_ids"] = [item.id for item in items]
-    made = _StepForms(step, type(f"{step.id.title()}Form", (StepForm,), fields),
-                      tuple(questions))
-    if len(_STEP_FORMS) >= _MAX_STEP_FORMS:
-        _STEP_FORMS.clear()
-    _STEP_FORMS[key] = made
-    return made
+    return type(f"{step_id.title()}Form", (StepForm,), fields)
 
 
 def build_step_form(step: Step, answers: Mapping[str, str | list[str]], subject: str,
-                    formdata: Any) -> StepForm:
-    """A form for the questions of `step` that apply, to check a post of them (`formdata`)."""
-    items = visible_items(step, answers)
-    form = _step_forms(step, items, answers, subject).form_class(formdata=formdata)
+                    formdata: Any = None) -> StepForm:
+    """A form for the questions of `step` that apply: to check a post of them (`formdata`), or
+    without one, to show them with the earlier answers chosen."""
+    items = tuple(visible_items(step, answers))
+    options = tuple(tuple(visible_options(item, answers)) for item in items)
+    form_class = _step_form_class(step.id, items, options, subject)
+    if formdata is None:
+        form = form_class(formdata=None, data={item.id: answers.get(item.id) for item in items})
+    else:
+        form = form_class(formdata=formdata)
     form._earlier = answers
     return form
-
-
-def step_questions(step: Step, answers: Mapping[str, str | list[str]], subject: str,
-                   form: StepForm | None = None) -> Markup:
-    """The questions of `step` that apply, as markup; the first takes the focus unless there
-    are errors (then the error summary has it). A post shown again is drawn from its form, with
-    the errors. Otherwise no form is built at all: the prepared questions get the earlier
-    answers checked (showing a step is the busiest page there is, and a test checks that both
-    ways give the same markup)."""
-    if form is not None:
-        return Markup("".join(
-            choice_question(form[item_id], autofocus=index == 0 and not form.errors)
-            for index, item_id in enumerate(form.item_ids)))
-    questions = _step_forms(step, visible_items(step, answers), answers, subject).questions
-    return Markup("".join(
-        question.render(answers.get(question.name), autofocus=index == 0)
-        for index, question in enumerate(questions)))
 
 
 def answers_from(form: StepForm, *, only_valid: bool = False) -> dict[str, str | list[str]]:

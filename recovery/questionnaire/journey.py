@@ -1,9 +1,10 @@
-"""Where a person is in the questionnaire: their answers so far, which step comes next, and
-whether to stop for crisis help. Answers live in the encrypted session cookie only."""
+"""Where someone is in the questionnaire: the answers so far (a self-screening keeps them in the
+person's encrypted session cookie), which steps may be opened, which step comes next, and
+whether to stop for crisis help. The flow's views are in recovery/questionnaire/flow.py."""
 
 from typing import Any
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, session
 
 from recovery.content.model import Content, CrisisLocale, Flag, Item, Step
 from recovery.screening.answers import (
@@ -12,10 +13,12 @@ from recovery.screening.answers import (
     Answers,
     check_item,
     clean_answers,
+    is_step_visible,
     visible_items,
     visible_steps,
 )
 from recovery.screening.engine import screen, subject_text
+from recovery.screening.result import ScreeningResult
 
 SESSION_KEY = "answers"
 
@@ -49,11 +52,9 @@ def merge(content: Content, step: Step, current: Answers, new: Answers) -> Answe
     return prune(content, merged)
 
 
-def update(content: Content, step: Step, new: Answers) -> Answers:
-    """Replace this step's answers with `new`, prune, and store in the session."""
-    kept = merge(content, step, answers(), new)
-    session[SESSION_KEY] = kept
-    return kept
+def keep(current: Answers) -> None:
+    """Store the answers so far in the session."""
+    session[SESSION_KEY] = current
 
 
 def subject(content: Content, current: Answers) -> str:
@@ -69,32 +70,28 @@ def _required_answered(items: list[Item], current: Answers) -> bool:
                for item in items if item.is_required)
 
 
+def may_open(content: Content, step: Step, current: Answers) -> bool:
+    """A step opens when it applies and every step before it that applies is done (no
+    skipping ahead)."""
+    for earlier in visible_steps(content.questionnaire, current):
+        if earlier.id == step.id:
+            return True
+        if not is_step_complete(earlier, current):
+            return False
+    return False
+
+
 def position(content: Content, step: Step, current: Answers) -> tuple[int, int] | None:
-    """(k, n) for "step k of n" if the person may open `step` now; None if it doesn't apply or
-    a step before it isn't done (no skipping ahead).
+    """(k, n) for "step k of n" if the person may open `step` now, else None.
 
     A step whose skip logic reads questions not yet answered is counted as if it will show, so
     n can only shrink as the person goes on: a form that gets shorter feels better than one
-    that keeps growing. Every step page and post needs both answers: one walk works out each
-    step's skip logic once.
-    """
-    ctx = AnswerContext(current)
-    counted, k, earlier_done = 0, 0, True
-    for other in content.questionnaire.steps:
-        unsure = bool(other.show_if.answer_refs() - current.keys())
-        if k and unsure:  # past `step`, only n is left to count
-            counted += 1
-            continue
-        items = visible_items(other, current) if other.show_if.is_true(ctx) else []
-        if items or unsure:
-            counted += 1
-        if other.id == step.id:
-            if not (items and earlier_done):
-                return None
-            k = counted
-        elif not k and items and earlier_done:
-            earlier_done = _required_answered(items, current)
-    return (k, counted) if k else None
+    that keeps growing."""
+    if not may_open(content, step, current):
+        return None
+    counted = [other.id for other in content.questionnaire.steps
+               if other.show_if.answer_refs() - current.keys() or is_step_visible(other, current)]
+    return counted.index(step.id) + 1, len(counted)
 
 
 def is_complete(content: Content, current: Answers) -> bool:
@@ -118,17 +115,6 @@ def previous_step(content: Content, step: Step, current: Answers) -> Step:
     ids = [s.id for s in steps]
     index = ids.index(step.id) if step.id in ids else 0
     return steps[max(index - 1, 0)]
-
-
-def next_url(content: Content, current: Answers) -> str:
-    step = next_step(content, current)
-    if step is None:
-        return url_for("questionnaire.result")
-    return url_for("questionnaire.step", step_id=step.id)
-
-
-def previous_url(content: Content, step: Step, current: Answers) -> str:
-    return url_for("questionnaire.step", step_id=previous_step(content, step, current).id)
 
 
 def crisis_flags(content: Content, current: Answers) -> list[Flag]:
@@ -160,8 +146,8 @@ def crisis_resources(content: Content) -> CrisisLocale:
     return content.crisis_locale(crisis_locale_id(content))
 
 
-def screen_answers(content: Content, current: Answers) -> dict[str, Any]:
-    return screen(current, content, locale=crisis_locale_id(content)).to_dict()
+def screen_answers(content: Content, current: Answers) -> ScreeningResult:
+    return screen(current, content, locale=crisis_locale_id(content))
 
 
 def result_page_context(content: Content) -> dict[str, Any]:

@@ -134,7 +134,8 @@ def raise_flag(flag: Flag, evidence: list[Evidence], ctx: ScreeningContext, subj
     return FlagResult(id=flag.id, kind=flag.kind, title=fill(flag.title, subject),
                       text=fill(flag.text, subject), urgency=flag.urgency,
                       tell_doctor=fill(flag.tell_doctor, subject), because=flag.because,
-                      evidence=describe(evidence, ctx, subject))
+                      evidence=describe(evidence, ctx, subject),
+                      counselor=fill(flag.counselor, subject))
 
 
 def screen(raw_answers: Mapping[str, object], content: Content, locale: str | None = None

@@ -1,8 +1,16 @@
 """ScreeningResult: what the engine computed, with the reasons. Stored as a dict with a saved
-assessment (an `Assessment` row is the stored thing; this is the computed thing)."""
+assessment or a client's screening (`to_dict`), and read back with `from_dict` where it leaves
+the database, so templates and views only ever see these typed objects.
 
-from dataclasses import dataclass, field, fields, is_dataclass
+`from_dict` accepts results saved by earlier versions: a field added since then takes its
+default (a flag saved before `counselor` existed has no counselor text)."""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+NOTICE = ("This is a screening, not a diagnosis, and not an ASAM Criteria assessment. "
+          "Only a qualified clinician can diagnose a substance use disorder.")
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,15 @@ class EvidenceView:
     label: str
     values: tuple[str, ...] = ()
     area: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "EvidenceView":
+        return cls(kind=data["kind"], ref=data["ref"], label=data["label"],
+                   values=tuple(data.get("values", ())), area=data.get("area", ""))
+
+
+def _evidence(items: Any) -> tuple[EvidenceView, ...]:
+    return tuple(EvidenceView.from_dict(item) for item in items or ())
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,19 @@ class ScaleResult:
     counted: tuple[EvidenceView, ...] = ()
     excluded: tuple[ExcludedItems, ...] = ()
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ScaleResult":
+        return cls(
+            scale=data["scale"], title=data["title"], about=data["about"],
+            is_applicable=data["is_applicable"],
+            cutoffs=tuple(Cutoff(**cutoff) for cutoff in data["cutoffs"]),
+            score=data.get("score", 0), max=data.get("max", 0), level=data.get("level", ""),
+            label=data.get("label", ""), meaning=data.get("meaning", ""),
+            not_applicable=data.get("not_applicable", ""),
+            counted=_evidence(data.get("counted")),
+            excluded=tuple(ExcludedItems(items=tuple(ex["items"]), reason=ex["reason"])
+                           for ex in data.get("excluded", ())))
+
 
 @dataclass(frozen=True)
 class FlagResult:
@@ -57,6 +87,16 @@ class FlagResult:
     tell_doctor: str
     because: str
     evidence: tuple[EvidenceView, ...]
+    # Crisis flags: what the counselor does (flags.yaml's `counselor:`), shown instead of
+    # `text` wherever a counselor reads the result. Empty in results saved before it existed.
+    counselor: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "FlagResult":
+        return cls(id=data["id"], kind=data["kind"], title=data["title"], text=data["text"],
+                   urgency=data["urgency"], tell_doctor=data.get("tell_doctor", ""),
+                   because=data["because"], evidence=_evidence(data.get("evidence")),
+                   counselor=data.get("counselor", ""))
 
 
 @dataclass(frozen=True)
@@ -72,6 +112,14 @@ class PathResult:
     title: str
     summary: str
     reasons: tuple[PathReason, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PathResult":
+        return cls(id=data["id"], rank=data["rank"], title=data["title"],
+                   summary=data["summary"],
+                   reasons=tuple(PathReason(because=reason["because"],
+                                            evidence=_evidence(reason.get("evidence")))
+                                 for reason in data["reasons"]))
 
 
 @dataclass(frozen=True)
@@ -95,24 +143,32 @@ class ScreeningResult:
     def flags_of(self, kind: str) -> tuple[FlagResult, ...]:
         return tuple(f for f in self.flags if f.kind == kind)
 
+    @property
+    def crisis_flags(self) -> tuple[FlagResult, ...]:
+        return self.flags_of("crisis")
+
+    @property
+    def notice(self) -> str:
+        return NOTICE
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the answers are left out (they are stored beside it)."""
-        data = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "answers"}
+        data = asdict(self)
+        del data["answers"]
         data["is_at_risk"] = self.is_at_risk
-        data["notice"] = (
-            "This is a screening, not a diagnosis, and not an ASAM Criteria assessment. "
-            "Only a qualified clinician can diagnose a substance use disorder."
-        )
+        data["notice"] = NOTICE
         return data
 
-
-def _plain(value: Any) -> Any:
-    """What `dataclasses.asdict` makes of `value`, for what a result holds (frozen dataclasses,
-    tuples, str, int, bool, None): asdict's generic deep copy took a fifth of a save's CPU."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple | list):
-        return type(value)(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value  # immutable atoms: asdict's deepcopy returns them as they are
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], answers: Mapping[str, Any] | None = None
+                  ) -> "ScreeningResult":
+        """A result as `to_dict` stored it (`is_at_risk` and `notice` are worked out again)."""
+        return cls(
+            content_version=data["content_version"], substance=data["substance"],
+            substance_label=data["substance_label"], substance_text=data["substance_text"],
+            severity=ScaleResult.from_dict(data["severity"]),
+            scores=tuple(ScaleResult.from_dict(scale) for scale in data["scores"]),
+            crisis_level=data["crisis_level"],
+            flags=tuple(FlagResult.from_dict(flag) for flag in data["flags"]),
+            paths=tuple(PathResult.from_dict(path) for path in data["paths"]),
+            answers=dict(answers or {}), crisis_locale=data.get("crisis_locale", ""))

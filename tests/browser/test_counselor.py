@@ -68,7 +68,7 @@ def test_screening_with_a_client_to_plan_pdf_and_history(
 
     page.get_by_role("button", name="Start a screening with this client").click()
     answer_questionnaire(page, low_risk_answers(c_craving="yes", c_tolerance="yes"), trip,
-                         until="/screenings/new/finish")
+                         until="/screenings/new/result")
     expect(page.locator("h1")).to_have_text(f"Review and save: client {code}")
     trip.visit("review")
     page.get_by_label("Notes (optional)").fill("Agreed to try the urge plan this week.")

@@ -59,12 +59,12 @@ def record_answers(browser: FlaskClient, client_id: int, answers: Mapping[str, A
                    ) -> list[TestResponse]:
     """Start a screening and answer every step from `answers`, following the crisis page when
     it appears; returns the crisis pages seen. Stops at the review page."""
-    response = browser.post(f"{base(client_id)}/screenings/new")
+    response = browser.post(f"{base(client_id)}/screenings/new/start")
     assert response.status_code == 303
     location = response.headers["Location"]
     crisis_pages = []
     for _ in range(40):
-        if location.endswith("/screenings/new/finish"):
+        if location.endswith("/screenings/new/result"):
             return crisis_pages
         page = browser.get(location)
         assert page.status_code == 200, (location, page.status_code)
@@ -86,9 +86,9 @@ def record_answers(browser: FlaskClient, client_id: int, answers: Mapping[str, A
 def save_screening(browser: FlaskClient, client_id: int, answers: Mapping[str, Any] = LOW_RISK,
                    notes: str = NOTES) -> int:
     record_answers(browser, client_id, answers)
-    review = browser.get(f"{base(client_id)}/screenings/new/finish")
+    review = browser.get(f"{base(client_id)}/screenings/new/result")
     assert review.status_code == 200
-    saved = browser.post(f"{base(client_id)}/screenings/new/finish", data={"notes": notes})
+    saved = browser.post(f"{base(client_id)}/screenings/new/save", data={"notes": notes})
     assert saved.status_code == 303, text(saved)[:400]
     found = re.fullmatch(rf"{base(client_id)}/screenings/(\d+)", saved.headers["Location"])
     assert found is not None
@@ -126,7 +126,7 @@ def test_a_screening_in_counselor_mode_gives_the_same_explained_result(
     record_answers(casey, client_id, HEAVY)
     assert db_session.exec(select(func.count()).select_from(ClientScreening)).one() == 0
 
-    review = text(casey.get(f"{base(client_id)}/screenings/new/finish"))
+    review = text(casey.get(f"{base(client_id)}/screenings/new/result"))
     assert "Review and save: client C-" in review
     assert "This is a screening, not a diagnosis" in review
     assert "Suggested next steps" in review and "Why this is suggested" in review
@@ -155,11 +155,11 @@ def test_a_screening_in_counselor_mode_gives_the_same_explained_result(
     assert ("view", f"client {client_id}") in actions
     assert NOTES not in str(audit_actions(db_session))
     # Answers in progress are gone from the browser once saved.
-    assert casey.get(f"{base(client_id)}/screenings/new/finish").status_code == 302
+    assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 302
 
 
 def save_screening_from_review(browser: FlaskClient, client_id: int) -> int:
-    saved = browser.post(f"{base(client_id)}/screenings/new/finish", data={"notes": NOTES})
+    saved = browser.post(f"{base(client_id)}/screenings/new/save", data={"notes": NOTES})
     assert saved.status_code == 303
     return int(saved.headers["Location"].rsplit("/", 1)[1])
 
@@ -171,7 +171,7 @@ def test_a_suicide_risk_answer_stops_for_the_counselor_at_once(
     page = text(crisis_pages[0])
     assert "Safety first" in page and "brief suicide safety assessment" in page
     assert 'href="tel:988"' in crisis_pages[0].get_data(as_text=True)
-    review = text(casey.get(f"{base(client_id)}/screenings/new/finish"))
+    review = text(casey.get(f"{base(client_id)}/screenings/new/result"))
     # Crisis comes before the rest of the result on the review page too.
     assert review.index("Safety first") < review.index("Suggested next steps")
     screening_id = save_screening_from_review(casey, client_id)
@@ -191,7 +191,7 @@ def test_the_review_and_saved_pages_give_the_counselor_the_words_for_counselors(
     for_counselor = [" ".join(flag.counselor.split()) for flag in raised]
     for_client = [" ".join(flag.text.split()) for flag in raised]
     record_answers(casey, client_id, AT_RISK)
-    review = casey.get(f"{base(client_id)}/screenings/new/finish")
+    review = casey.get(f"{base(client_id)}/screenings/new/result")
     screening_id = save_screening_from_review(casey, client_id)
     saved = casey.get(f"{base(client_id)}/screenings/{screening_id}")
     for page in (review, saved):
@@ -208,7 +208,7 @@ def test_the_review_and_saved_pages_give_the_counselor_the_words_for_counselors(
 
 def test_steps_refuse_bad_answers_and_keep_nothing(casey: FlaskClient, client_id: int,
                                                    db_session: Session) -> None:
-    casey.post(f"{base(client_id)}/screenings/new")
+    casey.post(f"{base(client_id)}/screenings/new/start")
     response = casey.post(f"{base(client_id)}/screenings/new/substance",
                           data={"substance": "not-a-drug", "nav": "next"})
     assert response.status_code == 422
@@ -216,13 +216,13 @@ def test_steps_refuse_bad_answers_and_keep_nothing(casey: FlaskClient, client_id
     # Skipping ahead goes back to the first unanswered step.
     ahead = casey.get(f"{base(client_id)}/screenings/new/situation")
     assert ahead.status_code == 302 and ahead.headers["Location"].endswith("/new/substance")
-    assert casey.get(f"{base(client_id)}/screenings/new/finish").status_code == 302
+    assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 302
     assert db_session.exec(select(func.count()).select_from(ClientScreening)).one() == 0
 
 
 def test_without_a_screening_under_way_the_steps_send_back_to_the_client(
         casey: FlaskClient, client_id: int) -> None:
-    for path in ("/screenings/new/substance", "/screenings/new/finish",
+    for path in ("/screenings/new/substance", "/screenings/new/result",
                  "/screenings/new/support"):
         response = casey.get(base(client_id) + path)
         assert response.status_code == 302 and response.headers["Location"] == base(client_id)
@@ -233,7 +233,7 @@ def test_answers_in_progress_belong_to_one_client(casey: FlaskClient, client_id:
     second_id = int(second.headers["Location"].rsplit("/", 1)[1])
     record_answers(casey, client_id, LOW_RISK)
     # The other client's screening has not started: nothing of the first leaks into it.
-    assert casey.get(f"{base(second_id)}/screenings/new/finish").status_code == 302
+    assert casey.get(f"{base(second_id)}/screenings/new/result").status_code == 302
     assert "under way in this browser" in text(casey.get(base(client_id)))
     assert "under way in this browser" not in text(casey.get(base(second_id)))
 
@@ -250,7 +250,7 @@ def test_signing_out_or_timing_out_forgets_the_answers_in_progress(
     assert login(casey, counselor).status_code == 302
     record_answers(casey, client_id, LOW_RISK)
     clock.advance(minutes=app.config["COUNSELOR_IDLE_MINUTES"] + 1)
-    assert casey.get(f"{base(client_id)}/screenings/new/finish").status_code == 302
+    assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 302
     with casey.session_transaction() as cookie:
         assert IN_PROGRESS_KEY not in cookie
 
@@ -258,9 +258,9 @@ def test_signing_out_or_timing_out_forgets_the_answers_in_progress(
 def test_discarding_keeps_nothing(casey: FlaskClient, client_id: int,
                                   db_session: Session) -> None:
     record_answers(casey, client_id, LOW_RISK)
-    response = casey.post(f"{base(client_id)}/screenings/new/discard")
+    response = casey.post(f"{base(client_id)}/screenings/new/forget")
     assert response.status_code == 303
-    assert casey.get(f"{base(client_id)}/screenings/new/finish").status_code == 302
+    assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 302
     assert db_session.exec(select(func.count()).select_from(ClientScreening)).one() == 0
 
 
@@ -272,7 +272,7 @@ def test_bad_notes_are_refused_and_nothing_is_saved(casey: FlaskClient, client_i
                                                     db_session: Session, notes: str,
                                                     message: str) -> None:
     record_answers(casey, client_id, LOW_RISK)
-    response = casey.post(f"{base(client_id)}/screenings/new/finish", data={"notes": notes})
+    response = casey.post(f"{base(client_id)}/screenings/new/save", data={"notes": notes})
     assert response.status_code == 422 and message in text(response)
     assert db_session.exec(select(func.count()).select_from(ClientScreening)).one() == 0
 
@@ -497,7 +497,7 @@ def object_urls(app: Flask, client_id: int, screening_id: int, plan_id: int
               "<section_id>": "reasons", "<layout>": "full"}
     found = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ("screenings", "client_plans"):
+        if rule.endpoint.split(".")[0] in ("screenings", "client_screening", "client_plans"):
             url = rule.rule
             for key, value in values.items():
                 url = url.replace(key, value)

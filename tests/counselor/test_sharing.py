@@ -202,7 +202,7 @@ def test_stopping_sharing_shuts_the_colleague_out_everywhere(
     for url in case.pages + [f"{case.base}/history"]:
         assert colleague.get(url).status_code == 200, url
     # A screening under way in the colleague's browser when sharing stops.
-    assert colleague.post(f"{case.base}/screenings/new").status_code == 303
+    assert colleague.post(f"{case.base}/screenings/new/start").status_code == 303
     handouts = colleague.get("/counselor/handouts").get_data(as_text=True)
     assert f'value="{case.plan_id}"' in handouts
 

@@ -28,6 +28,7 @@ from recovery.planning.draft import Action, Line, PlanDraft, RedFlag, Trigger
 from recovery.plans import store
 from recovery.plans.files import plan_to_json
 from recovery.questionnaire import store as result_store
+from tests.screening_results import low_risk_result
 
 LOW_RISK: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
@@ -458,8 +459,8 @@ def test_a_saved_result_from_older_questions_is_refused_kindly(
     with app.app_context():
         session = db.get_session()
         result_token = result_store.save_assessment(
-            session, answers={"substance": "ketamine", "retired_question": "yes"}, result={},
-            content_version="2020.01-1")
+            session, answers={"substance": "ketamine", "retired_question": "yes"},
+            result=low_risk_result(app), content_version="2020.01-1")
         session.commit()
 
     response = client.post(f"/r/{result_token}/plan")
@@ -1201,7 +1202,8 @@ def test_every_post_needs_a_csrf_token(app_csrf: Flask, csrf_client: FlaskClient
     set_answers(csrf_client, LOW_RISK)
     with app_csrf.app_context():
         session = db.get_session()
-        result = result_store.save_assessment(session, answers=LOW_RISK, result={},
+        result = result_store.save_assessment(session, answers=LOW_RISK,
+                                              result=low_risk_result(app_csrf),
                                               content_version="v")
         session.commit()
     target = url.format(plan=token, result=result)

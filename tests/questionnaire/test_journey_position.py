@@ -1,5 +1,5 @@
-"""`journey.position` works out in one walk both whether a step may be opened and its
-"step k of n". It must agree with those two rules written the plain way, step by step."""
+"""`journey.position` says both whether a step may be opened and its "step k of n". It must
+agree with those two rules written out step by step, here, on real and on any answers."""
 
 from typing import Any
 
@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from recovery.content.model import Content, Item, Step
 from recovery.questionnaire import journey
 from recovery.screening.answers import is_step_visible, visible_steps
-from tests.questionnaire.test_step_markup import LOW_RISK_KETAMINE, answer_sets
+from tests.questionnaire.test_step_markup import answer_sets
+from tests.screening_results import LOW_RISK_KETAMINE
 
 
 def can_open(content: Content, step: Step, current: dict[str, Any]) -> bool:

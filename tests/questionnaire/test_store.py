@@ -1,7 +1,9 @@
 """Saved screenings: token round trip, hashing, malformed tokens, deletion and expiry."""
 
 import hashlib
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -13,10 +15,29 @@ from sqlmodel import Session, select
 from recovery import db
 from recovery.models import Assessment
 from recovery.questionnaire import store
+from recovery.screening.result import (
+    Cutoff,
+    EvidenceView,
+    FlagResult,
+    ScaleResult,
+    ScreeningResult,
+)
 from recovery.tokens import hash_token, is_well_formed_token, new_token
 
 ANSWERS = {"frequency": "weekly", "cravings": 3}
-RESULT = {"score": 7, "level": "moderate", "reasons": ["cravings >= 3"]}
+SAMPLE_RESULT = ScreeningResult(
+    content_version="2026.11-1", substance="ketamine", substance_label="Ketamine",
+    substance_text="ketamine",
+    severity=ScaleResult(scale="use", title="Use checklist", about="Counts areas.",
+                         is_applicable=True, score=7, max=10, level="severe", label="Severe",
+                         cutoffs=(Cutoff(level="none", label="None", min=0, max=1),
+                                  Cutoff(level="severe", label="Severe", min=6, max=None))),
+    scores=(), crisis_level="none",
+    flags=(FlagResult(id="f", kind="warning", title="A flag", text="For you.", urgency="routine",
+                      tell_doctor="", because="cravings >= 3",
+                      evidence=(EvidenceView(kind="answer", ref="cravings", label="Cravings?",
+                                             values=("3",)),)),),
+    paths=())
 
 
 @pytest.fixture
@@ -28,7 +49,7 @@ def session(app: Flask) -> Iterator[Session]:
 def save(session: Session, **overrides: Any) -> str:
     fields: dict[str, Any] = {
         "answers": ANSWERS,
-        "result": RESULT,
+        "result": SAMPLE_RESULT,
         "content_version": "2026.11-1",
         **overrides,
     }
@@ -45,7 +66,8 @@ def test_round_trip(session: Session) -> None:
 
     assert assessment is not None
     assert assessment.answers == ANSWERS
-    assert assessment.result == RESULT
+    assert assessment.result == json.loads(json.dumps(SAMPLE_RESULT.to_dict()))
+    assert store.saved_result(assessment) == replace(SAMPLE_RESULT, answers=ANSWERS)
     assert assessment.content_version == "2026.11-1"
     assert assessment.created_at.tzinfo is not None
     assert abs(datetime.now(UTC) - assessment.created_at) < timedelta(minutes=1)
@@ -68,7 +90,7 @@ def test_token_is_stored_only_as_its_hash(session: Session) -> None:
 
 
 def test_save_does_not_commit(app: Flask, session: Session) -> None:
-    store.save_assessment(session, answers={}, result={}, content_version="v")
+    store.save_assessment(session, answers={}, result=SAMPLE_RESULT, content_version="v")
     session.flush()
     with Session(db.get_engine(app)) as other:
         assert other.connection().execute(text("SELECT count(*) FROM assessment")).scalar() == 0

@@ -27,6 +27,7 @@ from werkzeug.test import TestResponse
 from recovery import db, tokens
 from recovery.models import Assessment
 from recovery.questionnaire import store
+from tests.screening_results import low_risk_result
 
 START_URL = "/screening/start"
 RESULT_URL = "/screening/result"
@@ -971,7 +972,7 @@ def test_save_without_csrf_token_is_refused(app_csrf: Flask, csrf_client: FlaskC
 def test_delete_without_csrf_token_is_refused(app_csrf: Flask, csrf_client: FlaskClient) -> None:
     with Session(db.get_engine(app_csrf)) as session:
         token = store.save_assessment(session, answers={"substance": "ketamine"},
-                                      result={}, content_version="test")
+                                      result=low_risk_result(app_csrf), content_version="test")
         session.commit()
 
     assert refused_for_csrf(csrf_client.post(f"/r/{token}/delete"))

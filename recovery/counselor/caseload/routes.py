@@ -27,7 +27,7 @@ from recovery.pagination import page_number
 from recovery.plans import store as plan_store
 from recovery.screening.history import history_chart
 from recovery.seeds import current_content
-from recovery.widgets import count_of
+from recovery.templating import count_of
 
 bp = Blueprint("caseload", __name__)
 
