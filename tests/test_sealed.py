@@ -40,8 +40,7 @@ def write_rows(app: Flask) -> tuple[int, int]:
                                  role="counselor", password="a long enough passphrase", now=NOW)
         client = operations.create_client(db, owner=user, name="", consent_note=CONSENT, now=NOW)
         row = screenings.add_screening(db, client=client, counselor=user, answers=ANSWERS,
-                                       result={"severity": {"is_applicable": False, "max": 10},
-                                               "scores": [], "flags": [], "is_at_risk": False},
+                                       result=screen(ANSWERS, current_content(), locale="US"),
                                        content_version="test", notes=NOTE, now=NOW)
         row.override_reason = "Works nights, sister " + NOTE
         draft = build_draft(ANSWERS, current_content(), today=NOW.date(), locale="US")
@@ -168,7 +167,7 @@ def write_screening(app: Flask) -> int:
         user = users.create_user(db, email="casey@example.org", display_name="Casey",
                                  role="counselor", password="a long enough passphrase", now=NOW)
         client = operations.create_client(db, owner=user, name="", consent_note="", now=NOW)
-        result = screen(HEAVY, current_content(), locale="US").to_dict()
+        result = screen(HEAVY, current_content(), locale="US")
         row = screenings.add_screening(db, client=client, counselor=user, answers=HEAVY,
                                        result=result, content_version="test", notes="",
                                        now=NOW)
