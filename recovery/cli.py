@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
+from recovery import encryption, startup
 from recovery.content.conditions import (
     AllOf,
     Always,
@@ -20,7 +21,6 @@ from recovery.content.conditions import (
     Not,
 )
 from recovery.content.model import Content, Item, Option, Step
-from recovery import encryption, startup
 from recovery.counselor import attempts, clock
 from recovery.counselor.commands import create_user_command
 from recovery.db import maintenance_engine
