@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic import ValidationInfo as Info
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails
 
 from recovery.planning.draft import (
     SCHEMA,
@@ -51,6 +51,7 @@ from recovery.planning.vocabulary import (
     PHONE,
     RANKS,
 )
+from recovery.strict import describe, place, problem
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 T = TypeVar("T")
@@ -60,11 +61,6 @@ class PlanFormatError(ValueError):
     def __init__(self, place: str, message: str) -> None:
         self.place, self.message = place, message
         super().__init__(f"{place}: {message}" if place else message)
-
-
-def problem(message: str) -> PydanticCustomError:
-    """Raised inside a validator; its message is shown as it is, after the place."""
-    return PydanticCustomError("plan", "{message}", {"message": message})
 
 
 # --- checked values --------------------------------------------------------------------------
@@ -298,22 +294,8 @@ def format_error(errors: list[ErrorDetails]) -> PlanFormatError:
         return 3 if loc[0] in ("schema", "schema_version") else 4
 
     first = min(errors, key=order)  # min keeps the earliest among equals: pydantic's order
-    loc, kind = first["loc"], first["type"]
-    if kind in ("missing", "extra_forbidden"):
-        what = "missing field" if kind == "missing" else "unknown field"
-        return PlanFormatError(place(loc[:-1]), f"{what} {str(loc[-1])[:40]!r}")
-    messages = {"model_type": "expected an object", "string_type": "expected text",
-                "list_type": "expected a list"}
-    message = first.get("ctx", {}).get("message") if kind == "plan" else messages.get(kind)
-    return PlanFormatError(place(loc), message or first["msg"])
-
-
-def place(loc: tuple[int | str, ...]) -> str:
-    """('contacts', 0, 'phone') -> 'contacts[0].phone'."""
-    text = ""
-    for key in loc:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-    return text
+    loc, message = describe(first)
+    return PlanFormatError(place(loc), message)
 
 
 def to_draft(plan: PlanFile) -> PlanDraft:
