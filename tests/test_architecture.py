@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE_DIR = Path(__file__).parents[1] / "recovery"
 PURE_PACKAGES = ("content", "screening", "planning")
-PURE_MODULES = ("text.py", "strict.py")  # typed text; pydantic errors as messages (content/, planning/)
+PURE_MODULES = ("text.py", "strict.py")  # typed text; pydantic errors as messages
 FORBIDDEN_MODULES = (
     "flask", "wtforms", "flask_wtf", "sqlmodel", "sqlalchemy", "weasyprint",
     "recovery.db", "recovery.models",

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from recovery.content.model import Content
-from recovery.content.reading import MAX_FILE_BYTES, ContentError, read_yaml
+from recovery.content.reading import MAX_FILE_BYTES, ContentError, read_seed_file
 from recovery.content.seedfiles.crisis import read_crisis
 from recovery.content.seedfiles.flags import read_flags
 from recovery.content.seedfiles.paths import read_paths
@@ -39,12 +39,16 @@ def load_content(seeds_dir: str | Path) -> Content:
     """Read and validate every seed file; raise ContentError at the first problem."""
     seeds_dir = Path(seeds_dir)
     version = read_version(seeds_dir)
-    questionnaire = read_questionnaire(read_yaml(seeds_dir / "questionnaire.yaml"))
-    severity, scales = read_scales(read_yaml(seeds_dir / "scoring.yaml"), questionnaire)
-    flags = read_flags(read_yaml(seeds_dir / "flags.yaml"), questionnaire, scales)
-    paths = read_paths(read_yaml(seeds_dir / "paths.yaml"), questionnaire, scales, flags)
-    default_locale, locales = read_crisis(read_yaml(seeds_dir / "crisis.yaml"))
-    plan = read_plan(read_yaml(seeds_dir / "plan.yaml"), questionnaire, scales, flags, paths)
+    questionnaire = read_seed_file(seeds_dir / "questionnaire.yaml", read_questionnaire)
+    severity, scales = read_seed_file(seeds_dir / "scoring.yaml",
+                                      lambda data: read_scales(data, questionnaire))
+    flags = read_seed_file(seeds_dir / "flags.yaml",
+                           lambda data: read_flags(data, questionnaire, scales))
+    paths = read_seed_file(seeds_dir / "paths.yaml",
+                           lambda data: read_paths(data, questionnaire, scales, flags))
+    default_locale, locales = read_seed_file(seeds_dir / "crisis.yaml", read_crisis)
+    plan = read_seed_file(seeds_dir / "plan.yaml",
+                          lambda data: read_plan(data, questionnaire, scales, flags, paths))
     return Content(version=version, questionnaire=questionnaire, severity_scale=severity,
                    scales=scales, flags=flags, paths=paths, crisis_locales=locales,
                    default_locale=default_locale, plan=plan)

@@ -1,17 +1,39 @@
-"""The strict reading of one seed file: YAML without surprises, and `Node`, a value that knows
-its file and place so every error can say where it is (`flags.yaml: flags[2]: missing key
-'because'`).
+"""The strict reading of one seed file: YAML without surprises, the building blocks of the
+seed files' shapes (pydantic models with no unknown keys and strict types), and errors that name
+the file and the place (`flags.yaml: flags[2]: missing key 'because'`).
+
+A seed file is read in two passes, in its module under seedfiles/: `validate` checks its shape
+(a `Shape` model), then the module checks what the shape can't see (unique ids, references to
+other entries and files) and builds the frozen types of model.py. Both raise SeedProblem with
+the place; `read_seed_file` adds the file's name, as a ContentError.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from recovery.strict import Loc, describe, place, problem
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FILE_BYTES = 1_000_000
+MAX_LINES = 40  # in one list of suggested lines
+T = TypeVar("T")
+K = TypeVar("K")
+S = TypeVar("S", bound="Shape")
+
+
 class ContentError(Exception):
     """A seed file is broken. `str()` names the file and the place."""
 
@@ -21,75 +43,148 @@ class ContentError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-class Node:
-    """A value read from a seed file, with its file and place, so errors can point at it."""
+class SeedProblem(Exception):
+    """A problem at a place in the seed file being read; read_seed_file adds the file."""
 
-    def __init__(self, value: Any, file: str, place: str = "") -> None:
-        self.value, self.file, self.place = value, file, place
-
-    def fail(self, message: str) -> ContentError:
-        return ContentError(self.file, self.place, message)
-
-    def child(self, key: str | int, value: Any) -> "Node":
-        if isinstance(key, int):
-            return Node(value, self.file, f"{self.place}[{key}]")
-        return Node(value, self.file, f"{self.place}.{key}" if self.place else key)
-
-    def mapping(self, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, "Node"]:
-        if not isinstance(self.value, dict):
-            raise self.fail(f"expected a mapping, got {type(self.value).__name__}")
-        required, optional = set(required), set(optional)
-        for key in self.value:
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                raise self.fail(f"unknown key {key!r} (allowed: {allowed})")
-        for key in sorted(required):
-            if key not in self.value:
-                raise self.fail(f"missing key {key!r}")
-        return {k: self.child(k, v) for k, v in self.value.items()}
-
-    def list(self, allow_empty: bool = False) -> list["Node"]:
-        if not isinstance(self.value, list):
-            raise self.fail(f"expected a list, got {type(self.value).__name__}")
-        if not self.value and not allow_empty:
-            raise self.fail("must not be empty")
-        return [self.child(i, v) for i, v in enumerate(self.value)]
-
-    def text(self) -> str:
-        if not isinstance(self.value, str) or not self.value.strip():
-            raise self.fail("expected non-empty text")
-        return self.value.strip()
-
-    def slug(self) -> str:
-        if not isinstance(self.value, str) or not SLUG.match(self.value):
-            raise self.fail(f"{self.value!r} is not an id (lowercase letters, digits and _)")
-        return self.value
-
-    def integer(self, minimum: int = 0) -> int:
-        if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise self.fail(f"expected a whole number, got {self.value!r}")
-        if self.value < minimum:
-            raise self.fail(f"must be at least {minimum}")
-        return self.value
-
-    def boolean(self) -> bool:
-        if not isinstance(self.value, bool):
-            raise self.fail(f"expected true or false, got {self.value!r}")
-        return self.value
-
-    def choice(self, allowed: Iterable[str]) -> str:
-        allowed = tuple(allowed)
-        if self.value not in allowed:
-            raise self.fail(f"{self.value!r} is not one of {', '.join(allowed)}")
-        return str(self.value)
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc, self.message = loc, message
+        super().__init__(f"{place(loc)}: {message}")
 
 
-def unique(nodes: list[Node], ids: list[str], what: str) -> None:
+# --- the shapes' building blocks -------------------------------------------------------------
+
+
+class Shape(BaseModel):
+    """A mapping in a seed file: only the keys declared, each of the declared type (no coercion:
+    `"20"` is not a number, `yes` unquoted is not an id)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        # Before the fields, so a misspelt key is named as such (with the keys allowed), not as
+        # the missing key it was meant to be.
+        if not isinstance(data, dict):
+            raise problem(f"expected a mapping, got {type(data).__name__}")
+        keys = {field.alias or name: field for name, field in cls.model_fields.items()}
+        for key in data:
+            if key not in keys:
+                raise problem(f"unknown key {key!r} (allowed: {', '.join(sorted(keys))})")
+        for key in sorted(keys):
+            if keys[key].is_required() and key not in data:
+                raise problem(f"missing key {key!r}")
+        return data
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise problem("expected non-empty text")
+    return value.strip()
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value):
+        raise problem(f"{value!r} is not an id (lowercase letters, digits and _)")
+    return value
+
+
+def whole_number(minimum: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise problem(f"expected a whole number, got {value!r}")
+        if value < minimum:
+            raise problem(f"must be at least {minimum}")
+        return value
+
+    return check
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise problem(f"expected true or false, got {value!r}")
+    return value
+
+
+def one_of(allowed: Iterable[str]) -> Callable[[Any], str]:
+    allowed = tuple(allowed)
+
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise problem(f"{value!r} is not one of {', '.join(allowed)}")
+        return str(value)
+
+    return check
+
+
+def _entries(value: Any) -> Any:
+    if not isinstance(value, list):
+        raise problem(f"expected a list, got {type(value).__name__}")
+    if not value:
+        raise problem("must not be empty")
+    return value
+
+
+def _mapping(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise problem(f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _at_most_max_lines(lines: list[str]) -> list[str]:
+    if len(lines) > MAX_LINES:
+        raise problem(f"at most {MAX_LINES} lines")
+    return lines
+
+
+Text = Annotated[str, BeforeValidator(_text)]  # non-empty, read without surrounding space
+Slug = Annotated[str, BeforeValidator(_slug)]  # an id: ids are what references name
+WholeNumber = Annotated[int, BeforeValidator(whole_number(0))]
+TrueOrFalse = Annotated[bool, BeforeValidator(_boolean)]
+Entries = Annotated[list[T], BeforeValidator(_entries)]  # a list that is never empty
+Lines = Annotated[list[Text], BeforeValidator(_entries), AfterValidator(_at_most_max_lines)]
+Mapping = Annotated[dict[K, T], BeforeValidator(_mapping)]
+
+
+# --- validating, and the checks after it ------------------------------------------------------
+
+
+def validate(shape: type[S], value: Any, at: Loc = ()) -> S:
+    """`value` (found at `at`) as the model `shape`, or SeedProblem for its first fault."""
+    try:
+        return shape.model_validate(value)
+    except ValidationError as error:
+        raise _first_problem(error, at) from None
+
+
+def validate_value(adapter: TypeAdapter[T], value: Any, at: Loc) -> T:
+    """Like validate, for a shape that is not a model (an id, a list of conditions)."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as error:
+        raise _first_problem(error, at) from None
+
+
+def _first_problem(error: ValidationError, at: Loc) -> SeedProblem:
+    loc, message = describe(error.errors()[0], noun="key")  # pydantic's order: reading order
+    return SeedProblem((*at, *loc), message)
+
+
+def unique(entries: Iterable[tuple[str, Loc]], what: str) -> None:
+    """Refuse the first id already seen, at its place: `unique(((s.id, ("steps", i)) ...)`."""
     seen: set[str] = set()
-    for node, ident in zip(nodes, ids, strict=True):
+    for ident, loc in entries:
         if ident in seen:
-            raise node.fail(f"duplicate {what} id {ident!r}")
+            raise SeedProblem(loc, f"duplicate {what} id {ident!r}")
         seen.add(ident)
+
+
+def numbered(at: Loc, ids: Iterable[str]) -> Iterable[tuple[str, Loc]]:
+    """The ids of a list's entries with their places: ("steps", 0), ("steps", 1), ..."""
+    return ((ident, (*at, index)) for index, ident in enumerate(ids))
+
+
+# --- the file --------------------------------------------------------------------------------
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -107,7 +202,7 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def read_yaml(path: Path) -> Node:
+def read_yaml(path: Path) -> Any:
     name = path.name
     if not path.is_file():
         raise ContentError(name, "", "file is missing")
@@ -119,7 +214,17 @@ def read_yaml(path: Path) -> Node:
         raise ContentError(name, "", f"not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ContentError(name, place, problem) from None
-    return Node(value, name)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        message = getattr(exc, "problem", None) or "invalid YAML"
+        raise ContentError(name, where, message) from None
+    return value
+
+
+def read_seed_file(path: Path, read: Callable[[Any], T]) -> T:
+    """What `read` makes of the YAML in `path`; its SeedProblem becomes a ContentError that
+    names the file."""
+    data = read_yaml(path)
+    try:
+        return read(data)
+    except SeedProblem as seed_problem:
+        raise ContentError(path.name, place(seed_problem.loc), seed_problem.message) from None

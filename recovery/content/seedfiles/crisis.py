@@ -3,53 +3,92 @@ line, and every link is tel:, sms: or https://.
 """
 
 import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator
 
 from recovery.content.model import (
     ContactMethod,
     CrisisLocale,
     CrisisResource,
 )
-from recovery.content.reading import Node, unique
+from recovery.content.reading import (
+    Entries,
+    SeedProblem,
+    Shape,
+    Slug,
+    Text,
+    numbered,
+    one_of,
+    unique,
+    validate,
+)
+from recovery.strict import Loc, problem
 
 HREF = re.compile(r"^(tel:\+?[0-9]+|sms:\+?[0-9]+(\?body=[A-Za-z0-9]+)?|https://[^\s\"'<>]+)$")
 
 
-def read_crisis(root: Node) -> tuple[str, tuple[CrisisLocale, ...]]:
-    top = root.mapping(["default_locale", "locales"])
-    locales = []
-    nodes = top["locales"].list()
-    for node in nodes:
-        f = node.mapping(["id", "name", "resources"])
-        resources = []
-        res_nodes = f["resources"].list()
-        for res_node in res_nodes:
-            rf = res_node.mapping(["id", "name", "kind", "description", "contacts"])
-            contacts = []
-            for con_node in rf["contacts"].list():
-                cf = con_node.mapping(["method", "value", "href"], ["note"])
-                href = cf["href"].text()
-                if not HREF.match(href):
-                    raise cf["href"].fail("href must be tel:, sms: or an https:// address")
-                contacts.append(ContactMethod(
-                    method=cf["method"].choice(("call", "text", "chat")),
-                    value=cf["value"].text(), href=href,
-                    note=cf["note"].text() if "note" in cf else ""))
-            resources.append(CrisisResource(
-                id=rf["id"].slug(), name=rf["name"].text(),
-                kind=rf["kind"].choice(("emergency", "crisis", "referral")),
-                description=rf["description"].text(), contacts=tuple(contacts)))
-        unique(res_nodes, [r.id for r in resources], "resource")
-        if not any(r.kind == "emergency" for r in resources):
-            raise f["resources"].fail("every locale needs an emergency resource")
-        if not any(r.kind == "crisis" for r in resources):
-            raise f["resources"].fail("every locale needs a crisis line")
-        locale_id = f["id"].value
-        if not isinstance(locale_id, str) or not re.match(r"^[A-Z]{2}$", locale_id):
-            raise f["id"].fail("a locale id is a two-letter country code such as US")
-        locales.append(CrisisLocale(id=locale_id, name=f["name"].text(),
-                                    resources=tuple(resources)))
-    unique(nodes, [loc.id for loc in locales], "locale")
-    default = top["default_locale"].value
-    if default not in {loc.id for loc in locales}:
-        raise top["default_locale"].fail(f"unknown locale {default!r}")
-    return str(default), tuple(locales)
+def _href(value: str) -> str:
+    if not HREF.match(value):
+        raise problem("href must be tel:, sms: or an https:// address")
+    return value
+
+
+def _country_code(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^[A-Z]{2}$", value):
+        raise problem("a locale id is a two-letter country code such as US")
+    return value
+
+
+class ContactShape(Shape):
+    method: Annotated[str, BeforeValidator(one_of(("call", "text", "chat")))]
+    value: Text
+    href: Annotated[Text, AfterValidator(_href)]
+    note: Text = ""
+
+
+class ResourceShape(Shape):
+    id: Slug
+    name: Text
+    kind: Annotated[str, BeforeValidator(one_of(("emergency", "crisis", "referral")))]
+    description: Text
+    contacts: Entries[ContactShape]
+
+
+class LocaleShape(Shape):
+    id: Annotated[str, BeforeValidator(_country_code)]
+    name: Text
+    resources: Entries[ResourceShape]
+
+
+class CrisisFile(Shape):
+    default_locale: str
+    locales: Entries[LocaleShape]
+
+
+def read_crisis(data: Any) -> tuple[str, tuple[CrisisLocale, ...]]:
+    """The default locale's id, and every locale."""
+    shape = validate(CrisisFile, data)
+    for index, locale in enumerate(shape.locales):
+        check_resources(locale.resources, ("locales", index, "resources"))
+    unique(numbered(("locales",), (loc.id for loc in shape.locales)), "locale")
+    if shape.default_locale not in {loc.id for loc in shape.locales}:
+        raise SeedProblem(("default_locale",), f"unknown locale {shape.default_locale!r}")
+    return shape.default_locale, tuple(to_locale(locale) for locale in shape.locales)
+
+
+def check_resources(resources: list[ResourceShape], at: Loc) -> None:
+    unique(numbered(at, (r.id for r in resources)), "resource")
+    if not any(r.kind == "emergency" for r in resources):
+        raise SeedProblem(at, "every locale needs an emergency resource")
+    if not any(r.kind == "crisis" for r in resources):
+        raise SeedProblem(at, "every locale needs a crisis line")
+
+
+def to_locale(locale: LocaleShape) -> CrisisLocale:
+    return CrisisLocale(id=locale.id, name=locale.name, resources=tuple(
+        CrisisResource(id=r.id, name=r.name, kind=r.kind, description=r.description,
+                       contacts=tuple(ContactMethod(method=c.method, value=c.value,
+                                                    href=c.href, note=c.note)
+                                      for c in r.contacts))
+        for r in locale.resources))

@@ -1,6 +1,10 @@
 """flags.yaml: the flags raised by answers and scores. A flag may only read flags listed
 before it."""
 
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
 from recovery.content.model import (
     FLAG_KINDS,
     URGENCIES,
@@ -8,32 +12,59 @@ from recovery.content.model import (
     Questionnaire,
     Scale,
 )
-from recovery.content.reading import Node, unique
-from recovery.content.references import ConditionReader
+from recovery.content.reading import (
+    Entries,
+    SeedProblem,
+    Shape,
+    Slug,
+    Text,
+    numbered,
+    one_of,
+    unique,
+    validate,
+)
+from recovery.content.references import ConditionReader, RawCondition
+from recovery.strict import Loc
 
 
-def read_flags(root: Node, questionnaire: Questionnaire, scales: tuple[Scale, ...]
+class FlagShape(Shape):
+    id: Slug
+    kind: Annotated[str, BeforeValidator(one_of(FLAG_KINDS))]
+    title: Text
+    text: Text
+    when: RawCondition
+    because: Text
+    urgency: Annotated[str | None, BeforeValidator(one_of(URGENCIES))] = None
+    tell_doctor: Text = ""
+    counselor: Text = ""  # what the counselor should do (counselor mode)
+
+
+class FlagsFile(Shape):
+    flags: Entries[FlagShape]
+
+
+def read_flags(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...]
                ) -> tuple[Flag, ...]:
-    top = root.mapping(["flags"])
+    shape = validate(FlagsFile, data)
     items = {i.id: {o.id for o in i.options} for i in questionnaire.items.values()}
     flags: list[Flag] = []
-    nodes = top["flags"].list()
-    for node in nodes:
-        f = node.mapping(["id", "kind", "title", "text", "when", "because"],
-                         ["urgency", "tell_doctor", "counselor"])
-        reader = ConditionReader(items, {s.id: s for s in scales}, {fl.id for fl in flags})
-        kind = f["kind"].choice(FLAG_KINDS)
-        urgency = f["urgency"].choice(URGENCIES) if "urgency" in f else "routine"
-        if kind in ("crisis", "medical") and "urgency" not in f:
-            raise node.fail(f"a {kind} flag needs an urgency")
-        # In counselor mode the crisis stop speaks to the counselor, so it needs its own words.
-        if kind == "crisis" and "counselor" not in f:
-            raise node.fail("a crisis flag needs a 'counselor' text (what to do in counselor mode)")
+    for index, flag in enumerate(shape.flags):
+        at: Loc = ("flags", index)
+        reader = ConditionReader(items, {s.id: s for s in scales}, {f.id for f in flags})
+        check_flag(flag, at)
         flags.append(Flag(
-            id=f["id"].slug(), kind=kind, title=f["title"].text(), text=f["text"].text(),
-            when=reader.read(f["when"]), because=f["because"].text(), urgency=urgency,
-            tell_doctor=f["tell_doctor"].text() if "tell_doctor" in f else "",
-            counselor=f["counselor"].text() if "counselor" in f else "",
-        ))
-        unique(nodes[: len(flags)], [fl.id for fl in flags], "flag")
+            id=flag.id, kind=flag.kind, title=flag.title, text=flag.text,
+            when=reader.read(flag.when, (*at, "when")), because=flag.because,
+            urgency=flag.urgency or "routine", tell_doctor=flag.tell_doctor,
+            counselor=flag.counselor))
+        unique(numbered(("flags",), (f.id for f in flags)), "flag")
     return tuple(flags)
+
+
+def check_flag(flag: FlagShape, at: Loc) -> None:
+    if flag.kind in ("crisis", "medical") and flag.urgency is None:
+        raise SeedProblem(at, f"a {flag.kind} flag needs an urgency")
+    # In counselor mode the crisis stop speaks to the counselor, so it needs its own words.
+    if flag.kind == "crisis" and not flag.counselor:
+        raise SeedProblem(at, "a crisis flag needs a 'counselor' text (what to do in counselor "
+                          "mode)")

@@ -1,26 +1,42 @@
 """paths.yaml: the treatment paths suggested by answers, scores and flags. A path may only read
 paths listed before it."""
 
+from typing import Any
+
 from recovery.content.model import Flag, PathRule, Questionnaire, Scale, TreatmentPath
-from recovery.content.reading import Node, unique
-from recovery.content.references import ConditionReader
+from recovery.content.reading import Entries, Shape, Slug, Text, numbered, unique, validate
+from recovery.content.references import ConditionReader, RawCondition
+from recovery.strict import Loc
 
 
-def read_paths(root: Node, questionnaire: Questionnaire, scales: tuple[Scale, ...],
+class RuleShape(Shape):
+    when: RawCondition
+    because: Text
+
+
+class PathShape(Shape):
+    id: Slug
+    title: Text
+    summary: Text
+    rules: Entries[RuleShape]
+
+
+class PathsFile(Shape):
+    paths: Entries[PathShape]
+
+
+def read_paths(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...],
                flags: tuple[Flag, ...]) -> tuple[TreatmentPath, ...]:
-    top = root.mapping(["paths"])
+    shape = validate(PathsFile, data)
     items = {i.id: {o.id for o in i.options} for i in questionnaire.items.values()}
     paths: list[TreatmentPath] = []
-    nodes = top["paths"].list()
-    for node in nodes:
-        f = node.mapping(["id", "title", "summary", "rules"])
-        reader = ConditionReader(items, {s.id: s for s in scales}, {fl.id for fl in flags},
+    for index, path in enumerate(shape.paths):
+        at: Loc = ("paths", index)
+        reader = ConditionReader(items, {s.id: s for s in scales}, {f.id for f in flags},
                                  {p.id for p in paths})
-        rules = []
-        for rule_node in f["rules"].list():
-            rf = rule_node.mapping(["when", "because"])
-            rules.append(PathRule(reader.read(rf["when"]), rf["because"].text()))
-        paths.append(TreatmentPath(id=f["id"].slug(), title=f["title"].text(),
-                                   summary=f["summary"].text(), rules=tuple(rules)))
-        unique(nodes[: len(paths)], [p.id for p in paths], "path")
+        rules = tuple(PathRule(reader.read(rule.when, (*at, "rules", i, "when")), rule.because)
+                      for i, rule in enumerate(path.rules))
+        paths.append(TreatmentPath(id=path.id, title=path.title, summary=path.summary,
+                                   rules=rules))
+        unique(numbered(("paths",), (p.id for p in paths)), "path")
     return tuple(paths)

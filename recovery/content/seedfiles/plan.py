@@ -1,6 +1,14 @@
 """plan.yaml: what the plan builder suggests (triggers, warning signs, the urge and lapse plans,
 medical red flags for every substance, ...), each suggestion with its condition and reason.
+
+The shape (PlanFile) is checked first; then what it can't see: trigger kinds that exist, ids
+that are unique, `suggest_when` and `because` written together, a next step for every path and
+red flags for every substance, and the conditions' references.
 """
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from recovery.content import conditions as c
 from recovery.content.model import (
@@ -21,142 +29,249 @@ from recovery.content.model import (
     TreatmentPath,
     UrgePlanDefaults,
 )
-from recovery.content.reading import Node, unique
-from recovery.content.references import ConditionReader
+from recovery.content.reading import (
+    Entries,
+    Lines,
+    Mapping,
+    SeedProblem,
+    Shape,
+    Slug,
+    Text,
+    numbered,
+    one_of,
+    unique,
+    validate,
+    whole_number,
+)
+from recovery.content.references import ConditionReader, OptionalCondition, RawCondition
+from recovery.strict import Loc
 
 
-def read_lines(node: Node, max_items: int = 40) -> tuple[str, ...]:
-    lines = [n.text() for n in node.list()]
-    if len(lines) > max_items:
-        raise node.fail(f"at most {max_items} lines")
-    return tuple(lines)
+class TriggerKindShape(Shape):
+    id: Slug
+    label: Text
 
 
-def read_suggest(fields: dict[str, Node], reader: ConditionReader, node: Node
-                 ) -> tuple[c.Condition | None, str]:
-    if "suggest_when" not in fields:
-        if "because" in fields:
-            raise node.fail("'because' only makes sense with 'suggest_when'")
-        return None, ""
-    if "because" not in fields:
-        raise node.fail("a suggestion needs 'because': the person sees why it was suggested")
-    return reader.read(fields["suggest_when"]), fields["because"].text()
+class ActionShape(Shape):
+    kind: Annotated[str, BeforeValidator(one_of(TRIGGER_ACTION_KINDS))]
+    text: Text
 
 
-def read_plan(root: Node, questionnaire: Questionnaire, scales: tuple[Scale, ...],
+class Suggested(Shape):
+    """An entry the builder may pre-fill: `suggest_when` and `because` come together."""
+
+    suggest_when: OptionalCondition = None
+    because: Text = ""
+
+
+class TriggerShape(Suggested):
+    id: Slug
+    kind: str  # one of trigger_kinds: checked after the shape
+    label: Text
+    actions: Entries[ActionShape]
+
+
+class WarningSignShape(Suggested):
+    id: Slug
+    text: Text
+
+
+class UrgePlanShape(Shape):
+    delay_minutes: Annotated[int, BeforeValidator(whole_number(1))]
+    delay_note: Text
+    distractions: Lines
+    grounding: Text
+
+
+class RoutineShape(Shape):
+    id: Slug
+    kind: Slug
+    text: Text
+
+
+class LapsePlanShape(Shape):
+    first_day: Lines
+    reminder: Text
+    step_up: Lines
+
+
+class RedFlagShape(Shape):
+    text: Text
+    action: Text
+
+
+class RedFlagGroupShape(Shape):
+    substances: Entries[Slug]
+    items: Entries[RedFlagShape]
+
+
+class TherapyAftercareShape(Shape):
+    applies_when: RawCondition
+    common: Lines
+    call_provider: Lines
+    after_session: Lines
+
+
+class ConditionalShape(Shape):
+    """Lines that belong in the plan only when `applies_when` holds; each section names its
+    lines its own way (rules, notes, steps)."""
+
+    applies_when: RawCondition
+    credit: Text = ""
+
+    @property
+    def lines(self) -> list[str]:
+        raise NotImplementedError
+
+
+class AtHomeSafetyShape(ConditionalShape):
+    rules: Lines
+
+    @property
+    def lines(self) -> list[str]:
+        return self.rules
+
+
+class HarmReductionShape(ConditionalShape):
+    notes: Lines
+
+    @property
+    def lines(self) -> list[str]:
+        return self.notes
+
+
+class SafetyStepsShape(ConditionalShape):
+    steps: Lines
+
+    @property
+    def lines(self) -> list[str]:
+        return self.steps
+
+
+class PlanFile(Shape):
+    trigger_kinds: Entries[TriggerKindShape]
+    triggers: Entries[TriggerShape]
+    warning_signs: Entries[WarningSignShape]
+    urge_plan: UrgePlanShape
+    routine: Entries[RoutineShape]
+    reason_prompts: Lines
+    next_steps: Mapping[str, Text]  # one for every treatment path: checked after the shape
+    lapse_plan: LapsePlanShape
+    medical_red_flags: Entries[RedFlagGroupShape]
+    therapy_aftercare: TherapyAftercareShape
+    at_home_safety: AtHomeSafetyShape
+    harm_reduction: HarmReductionShape
+    safety_steps: SafetyStepsShape
+
+
+def read_plan(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...],
               flags: tuple[Flag, ...], paths: tuple[TreatmentPath, ...]) -> PlanContent:
-    top = root.mapping(["trigger_kinds", "triggers", "warning_signs", "urge_plan", "routine",
-                        "reason_prompts", "next_steps", "lapse_plan", "medical_red_flags",
-                        "therapy_aftercare", "at_home_safety", "harm_reduction", "safety_steps"])
+    plan = validate(PlanFile, data)
     reader = ConditionReader(
         {i.id: {o.id for o in i.options} for i in questionnaire.items.values()},
         {s.id: s for s in scales}, {f.id for f in flags}, {p.id for p in paths})
-    kinds = read_trigger_kinds(top["trigger_kinds"])
-    triggers = read_triggers(top["triggers"], kinds, reader)
-    signs = read_warning_signs(top["warning_signs"], reader)
-
-    uf = top["urge_plan"].mapping(["delay_minutes", "delay_note", "distractions", "grounding"])
-    urge = UrgePlanDefaults(uf["delay_minutes"].integer(minimum=1), uf["delay_note"].text(),
-                            read_lines(uf["distractions"]), uf["grounding"].text())
-    routine = read_routine(top["routine"])
-    steps_fields = top["next_steps"].mapping([p.id for p in paths])  # one for every path
-    next_steps = {path_id: node.text() for path_id, node in steps_fields.items()}
-    lf = top["lapse_plan"].mapping(["first_day", "reminder", "step_up"])
-    lapse = LapsePlanDefaults(read_lines(lf["first_day"]), lf["reminder"].text(),
-                              read_lines(lf["step_up"]))
     substances = {o.id for o in questionnaire.items[questionnaire.subject_item].options}
-    red_flags = read_red_flags(top["medical_red_flags"], substances)
-    tf = top["therapy_aftercare"].mapping(["applies_when", "common", "call_provider",
-                                           "after_session"])
-    aftercare = TherapyAftercare(reader.read(tf["applies_when"]), read_lines(tf["common"]),
-                                 read_lines(tf["call_provider"]), read_lines(tf["after_session"]))
-
-    def conditional(node: Node, key: str) -> ConditionalList:
-        f = node.mapping(["applies_when", key], ["credit"])
-        return ConditionalList(reader.read(f["applies_when"]), read_lines(f[key]),
-                               f["credit"].text() if "credit" in f else "")
-
+    urge, lapse, therapy = plan.urge_plan, plan.lapse_plan, plan.therapy_aftercare
     return PlanContent(
-        trigger_kinds=kinds, triggers=triggers, warning_signs=signs,
-        urge_plan=urge, routine=routine,
-        reason_prompts=read_lines(top["reason_prompts"]), next_steps=next_steps,
-        lapse_plan=lapse, medical_red_flags=red_flags, therapy_aftercare=aftercare,
-        at_home_safety=conditional(top["at_home_safety"], "rules"),
-        harm_reduction=conditional(top["harm_reduction"], "notes"),
-        safety_steps=conditional(top["safety_steps"], "steps"),
+        trigger_kinds=read_trigger_kinds(plan.trigger_kinds),
+        triggers=read_triggers(plan.triggers, plan.trigger_kinds, reader),
+        warning_signs=read_warning_signs(plan.warning_signs, reader),
+        urge_plan=UrgePlanDefaults(urge.delay_minutes, urge.delay_note,
+                                   tuple(urge.distractions), urge.grounding),
+        routine=read_routine(plan.routine),
+        reason_prompts=tuple(plan.reason_prompts),
+        next_steps=read_next_steps(plan.next_steps, paths),
+        lapse_plan=LapsePlanDefaults(tuple(lapse.first_day), lapse.reminder,
+                                     tuple(lapse.step_up)),
+        medical_red_flags=read_red_flags(plan.medical_red_flags, substances),
+        therapy_aftercare=TherapyAftercare(
+            reader.read(therapy.applies_when, ("therapy_aftercare", "applies_when")),
+            tuple(therapy.common), tuple(therapy.call_provider), tuple(therapy.after_session)),
+        at_home_safety=conditional(plan.at_home_safety, "at_home_safety", reader),
+        harm_reduction=conditional(plan.harm_reduction, "harm_reduction", reader),
+        safety_steps=conditional(plan.safety_steps, "safety_steps", reader),
     )
 
 
-def read_trigger_kinds(node: Node) -> tuple[tuple[str, str], ...]:
-    kind_nodes = node.list()
-    kinds = []
-    for kind_node in kind_nodes:
-        f = kind_node.mapping(["id", "label"])
-        kinds.append((f["id"].slug(), f["label"].text()))
-    unique(kind_nodes, [k for k, _ in kinds], "trigger kind")
-    return tuple(kinds)
+def read_trigger_kinds(kinds: list[TriggerKindShape]) -> tuple[tuple[str, str], ...]:
+    unique(numbered(("trigger_kinds",), (k.id for k in kinds)), "trigger kind")
+    return tuple((k.id, k.label) for k in kinds)
 
 
-def read_triggers(node: Node, kinds: tuple[tuple[str, str], ...], reader: ConditionReader
-                  ) -> tuple[PlanTrigger, ...]:
-    triggers = []
-    trigger_nodes = node.list()
-    for trigger_node in trigger_nodes:
-        f = trigger_node.mapping(["id", "kind", "label", "actions"], ["suggest_when", "because"])
-        actions = []
-        for action_node in f["actions"].list():
-            af = action_node.mapping(["kind", "text"])
-            actions.append(PlanAction(af["kind"].choice(TRIGGER_ACTION_KINDS), af["text"].text()))
-        suggest_when, because = read_suggest(f, reader, trigger_node)
-        triggers.append(PlanTrigger(
-            id=f["id"].slug(), kind=f["kind"].choice(k for k, _ in kinds),
-            label=f["label"].text(), actions=tuple(actions), suggest_when=suggest_when,
-            because=because))
-    unique(trigger_nodes, [t.id for t in triggers], "trigger")
-    return tuple(triggers)
+def read_suggest(entry: Suggested, at: Loc, reader: ConditionReader
+                 ) -> tuple[c.Condition | None, str]:
+    if entry.suggest_when is None:
+        if entry.because:
+            raise SeedProblem(at, "'because' only makes sense with 'suggest_when'")
+        return None, ""
+    if not entry.because:
+        raise SeedProblem(at, "a suggestion needs 'because': the person sees why it was "
+                          "suggested")
+    return reader.read(entry.suggest_when, (*at, "suggest_when")), entry.because
 
 
-def read_warning_signs(node: Node, reader: ConditionReader) -> tuple[PlanSuggestion, ...]:
-    signs = []
-    sign_nodes = node.list()
-    for sign_node in sign_nodes:
-        f = sign_node.mapping(["id", "text"], ["suggest_when", "because"])
-        suggest_when, because = read_suggest(f, reader, sign_node)
-        signs.append(PlanSuggestion(f["id"].slug(), f["text"].text(), suggest_when, because))
-    unique(sign_nodes, [s.id for s in signs], "warning sign")
-    return tuple(signs)
+def read_triggers(triggers: list[TriggerShape], kinds: list[TriggerKindShape],
+                  reader: ConditionReader) -> tuple[PlanTrigger, ...]:
+    kind_ids = [k.id for k in kinds]
+    read = []
+    for index, trigger in enumerate(triggers):
+        at: Loc = ("triggers", index)
+        if trigger.kind not in kind_ids:
+            raise SeedProblem((*at, "kind"),
+                              f"{trigger.kind!r} is not one of {', '.join(kind_ids)}")
+        suggest_when, because = read_suggest(trigger, at, reader)
+        actions = tuple(PlanAction(a.kind, a.text) for a in trigger.actions)
+        read.append(PlanTrigger(id=trigger.id, kind=trigger.kind, label=trigger.label,
+                                actions=actions, suggest_when=suggest_when, because=because))
+    unique(numbered(("triggers",), (t.id for t in read)), "trigger")
+    return tuple(read)
 
 
-def read_routine(node: Node) -> tuple[RoutineEntry, ...]:
-    routine = []
-    routine_nodes = node.list()
-    for entry_node in routine_nodes:
-        f = entry_node.mapping(["id", "kind", "text"])
-        routine.append(RoutineEntry(f["id"].slug(), f["kind"].slug(), f["text"].text()))
-    unique(routine_nodes, [r.id for r in routine], "routine entry")
-    return tuple(routine)
+def read_warning_signs(signs: list[WarningSignShape], reader: ConditionReader
+                       ) -> tuple[PlanSuggestion, ...]:
+    read = tuple(PlanSuggestion(sign.id, sign.text,
+                                *read_suggest(sign, ("warning_signs", index), reader))
+                 for index, sign in enumerate(signs))
+    unique(numbered(("warning_signs",), (s.id for s in read)), "warning sign")
+    return read
 
 
-def read_red_flags(node: Node, substances: set[str]) -> tuple[SubstanceRedFlags, ...]:
+def read_routine(entries: list[RoutineShape]) -> tuple[RoutineEntry, ...]:
+    unique(numbered(("routine",), (r.id for r in entries)), "routine entry")
+    return tuple(RoutineEntry(r.id, r.kind, r.text) for r in entries)
+
+
+def read_next_steps(steps: dict[str, str], paths: tuple[TreatmentPath, ...]) -> dict[str, str]:
+    """A first step for every treatment path, and for nothing else."""
+    path_ids = [p.id for p in paths]
+    for key in steps:
+        if key not in path_ids:
+            raise SeedProblem(("next_steps",),
+                              f"unknown key {key!r} (allowed: {', '.join(sorted(path_ids))})")
+    for path_id in sorted(path_ids):
+        if path_id not in steps:
+            raise SeedProblem(("next_steps",), f"missing key {path_id!r}")
+    return dict(steps)
+
+
+def read_red_flags(groups: list[RedFlagGroupShape], substances: set[str]
+                   ) -> tuple[SubstanceRedFlags, ...]:
     """Medical red flags by substance; every substance the questionnaire offers needs some."""
-    red_flags = []
-    covered: set[str] = set()
-    for group_node in node.list():
-        f = group_node.mapping(["substances", "items"])
-        subs = []
-        for sub_node in f["substances"].list():
-            sub = sub_node.slug()
-            if sub not in substances:
-                raise sub_node.fail(f"unknown substance {sub!r}")
-            subs.append(sub)
-        items = []
-        for item_node in f["items"].list():
-            itf = item_node.mapping(["text", "action"])
-            items.append(RedFlagEntry(itf["text"].text(), itf["action"].text()))
-        covered.update(subs)
-        red_flags.append(SubstanceRedFlags(tuple(subs), tuple(items)))
-    missing = substances - covered
+    for index, group in enumerate(groups):
+        for sub_index, substance in enumerate(group.substances):
+            if substance not in substances:
+                raise SeedProblem(("medical_red_flags", index, "substances", sub_index),
+                                  f"unknown substance {substance!r}")
+    missing = substances - {s for group in groups for s in group.substances}
     if missing:
-        raise node.fail(
-            f"no red flags for: {', '.join(sorted(missing))} (every substance needs some)")
-    return tuple(red_flags)
+        raise SeedProblem(("medical_red_flags",), f"no red flags for: "
+                          f"{', '.join(sorted(missing))} (every substance needs some)")
+    return tuple(SubstanceRedFlags(tuple(g.substances),
+                                   tuple(RedFlagEntry(i.text, i.action) for i in g.items))
+                 for g in groups)
+
+
+def conditional(section: ConditionalShape, key: str, reader: ConditionReader
+                ) -> ConditionalList:
+    return ConditionalList(reader.read(section.applies_when, (key, "applies_when")),
+                           tuple(section.lines), section.credit)

@@ -1,4 +1,13 @@
-"""questionnaire.yaml: the steps, their questions and options, and the skip logic between them."""
+"""questionnaire.yaml: the steps, their questions and options, and the skip logic between them.
+
+The shape (QuestionnaireFile) is checked first. Then, step by step: item ids are unique across
+the file, each question has two options or more (its own, or a named option set), and skip
+logic (`show_if`) only reads items of earlier steps.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainValidator, TypeAdapter
 
 from recovery.content import conditions as c
 from recovery.content.model import (
@@ -8,112 +17,168 @@ from recovery.content.model import (
     Questionnaire,
     Step,
 )
-from recovery.content.reading import SLUG, Node, unique
-from recovery.content.references import ConditionReader
+from recovery.content.reading import (
+    Entries,
+    SeedProblem,
+    Shape,
+    Slug,
+    Text,
+    TrueOrFalse,
+    WholeNumber,
+    numbered,
+    one_of,
+    unique,
+    validate,
+)
+from recovery.content.references import ConditionReader, OptionalCondition
+from recovery.strict import Loc, problem
 
 RESERVED_STEP_IDS = {"start", "support", "result", "save", "forget"}  # /screening/<id> pages
 
 
-def read_options(node: Node, option_sets: dict[str, tuple[Node, ...]], cond: ConditionReader,
-                 kind: str) -> tuple[Option, ...]:
-    if kind == "yes_no" and node.value is None:
-        node = Node("yes_no", node.file, node.place)  # yes/no questions share one option set
-    if isinstance(node.value, str):
-        if node.value not in option_sets:
-            raise node.fail(f"unknown option set {node.value!r}")
-        option_nodes = list(option_sets[node.value])
-    else:
-        option_nodes = node.list()
-    options = []
-    for opt_node in option_nodes:
-        f = opt_node.mapping(["id", "label"], ["score", "exclusive", "in_text", "show_if"])
-        options.append(
-            Option(
-                id=f["id"].slug(),
-                label=f["label"].text(),
-                score=f["score"].integer() if "score" in f else 0,
-                is_exclusive=f["exclusive"].boolean() if "exclusive" in f else False,
-                in_text=f["in_text"].text() if "in_text" in f else "",
-                show_if=cond.read(f["show_if"]) if "show_if" in f else c.Always(),
-            )
-        )
-    unique(option_nodes, [o.id for o in options], "option")
-    if len(options) < 2:
-        raise node.fail("a question needs at least two options")
-    return tuple(options)
+class OptionShape(Shape):
+    id: Slug
+    label: Text
+    score: WholeNumber = 0
+    exclusive: TrueOrFalse = False  # "none of these"
+    in_text: Text = ""
+    show_if: OptionalCondition = None
 
 
-def read_questionnaire(root: Node) -> Questionnaire:
-    top = root.mapping(["subject_item", "subject_fallback", "option_sets", "steps"])
-    option_sets = read_option_sets(top["option_sets"])
-    steps = read_steps(top["steps"], option_sets)
-    subject = top["subject_item"].slug()
-    all_items = {i.id: i for s in steps for i in s.items}
-    if subject not in all_items or all_items[subject].kind != "single":
-        raise top["subject_item"].fail(f"{subject!r} must be a single-choice item")
-    if steps[0].show_if != c.Always() or all_items[subject] not in steps[0].items:
-        raise top["steps"].fail("the first step must always show and hold the subject item")
-    for option in all_items[subject].options:
-        if not option.in_text:
-            raise top["subject_item"].fail(f"option {option.id!r} of {subject!r} needs in_text")
-    return Questionnaire(steps=steps, subject_item=subject,
-                         subject_fallback=top["subject_fallback"].text())
+OPTION_LIST = TypeAdapter(Entries[OptionShape])
 
 
-def read_option_sets(sets_node: Node) -> dict[str, tuple[Node, ...]]:
-    """Named option lists that questions share (read when a question names one)."""
-    if not isinstance(sets_node.value, dict):
-        raise sets_node.fail("expected a mapping of option set names to option lists")
-    option_sets: dict[str, tuple[Node, ...]] = {}
-    for name, value in sets_node.value.items():
-        set_node = sets_node.child(str(name), value)
-        if not isinstance(name, str) or not SLUG.match(name):
-            raise set_node.fail(f"{name!r} is not an id")
-        option_sets[name] = tuple(set_node.list())
-    return option_sets
+def _options_or_set_name(value: Any) -> list[OptionShape] | str | None:
+    # A name is looked up after the shape (read_options); a list is checked here, so its
+    # problems are placed inside the list (pydantic adds the place to the errors raised here).
+    if value is None or isinstance(value, str):
+        return value
+    return OPTION_LIST.validate_python(value)
 
 
-def read_steps(node: Node, option_sets: dict[str, tuple[Node, ...]]) -> tuple[Step, ...]:
+def _option_sets(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise problem("expected a mapping of option set names to option lists")
+    return value
+
+
+class ItemShape(Shape):
+    id: Slug
+    kind: Annotated[str, BeforeValidator(one_of(ITEM_KINDS))]
+    text: Text
+    # Its own options, or the name of an option set (yes/no questions may leave it out).
+    options: Annotated[list[OptionShape] | str | None, PlainValidator(_options_or_set_name)] = None
+    hint: Text = ""
+    area: Text = ""
+    required: TrueOrFalse = True
+    show_if: OptionalCondition = None
+
+
+class StepShape(Shape):
+    id: Slug
+    title: Text
+    items: Entries[ItemShape]
+    intro: Text = ""
+    show_if: OptionalCondition = None
+
+
+class QuestionnaireFile(Shape):
+    subject_item: Slug
+    subject_fallback: Text
+    option_sets: Annotated[dict[Slug, Entries[OptionShape]], BeforeValidator(_option_sets)]
+    steps: Entries[StepShape]
+
+
+OptionSets = dict[str, list[OptionShape]]
+
+
+def read_questionnaire(data: Any) -> Questionnaire:
+    shape = validate(QuestionnaireFile, data)
+    steps = read_steps(shape.steps, shape.option_sets)
+    check_subject(shape.subject_item, steps)
+    return Questionnaire(steps=steps, subject_item=shape.subject_item,
+                         subject_fallback=shape.subject_fallback)
+
+
+def read_steps(shapes: list[StepShape], option_sets: OptionSets) -> tuple[Step, ...]:
     known: dict[str, set[str]] = {}  # items asked in earlier steps: what skip logic may read
     steps: list[Step] = []
-    step_nodes = node.list()
-    for step_node in step_nodes:
-        sf = step_node.mapping(["id", "title", "items"], ["intro", "show_if"])
+    for index, shape in enumerate(shapes):
+        at: Loc = ("steps", index)
         earlier = ConditionReader(dict(known))
-        step_show_if = earlier.read(sf["show_if"]) if "show_if" in sf else c.Always()
-        items: list[Item] = []
-        for item_node in sf["items"].list():
-            items.append(read_item(item_node, option_sets, earlier, known, items))
-        steps.append(Step(id=sf["id"].slug(), title=sf["title"].text(), items=tuple(items),
-                          intro=sf["intro"].text() if "intro" in sf else "",
-                          show_if=step_show_if))
-        for item in items:
-            known[item.id] = {o.id for o in item.options}
-    unique(step_nodes, [s.id for s in steps], "step")
-    for step_node, step in zip(step_nodes, steps, strict=True):
+        show_if = read_show_if(shape.show_if, at, earlier)
+        items = read_items(shape.items, (*at, "items"), option_sets, earlier, known)
+        steps.append(Step(id=shape.id, title=shape.title, items=items, intro=shape.intro,
+                          show_if=show_if))
+        known.update({item.id: {o.id for o in item.options} for item in items})
+    unique(numbered(("steps",), (s.id for s in steps)), "step")
+    for index, step in enumerate(steps):
         if step.id in RESERVED_STEP_IDS:
-            raise step_node.fail(f"{step.id!r} is reserved for a page of its own")
+            raise SeedProblem(("steps", index), f"{step.id!r} is reserved for a page of its own")
     return tuple(steps)
 
 
-def read_item(item_node: Node, option_sets: dict[str, tuple[Node, ...]],
-              earlier: ConditionReader, known: dict[str, set[str]], same_step: list[Item]
+def read_items(shapes: list[ItemShape], at: Loc, option_sets: OptionSets,
+               earlier: ConditionReader, known: dict[str, set[str]]) -> tuple[Item, ...]:
+    """One step's questions; `known` holds the items of earlier steps (ids must be unique)."""
+    items: list[Item] = []
+    for index, item in enumerate(shapes):
+        if item.id in known or any(i.id == item.id for i in items):
+            raise SeedProblem((*at, index, "id"), f"duplicate item id {item.id!r}")
+        items.append(read_item(item, (*at, index), option_sets, earlier))
+    return tuple(items)
+
+
+def read_item(item: ItemShape, at: Loc, option_sets: OptionSets, earlier: ConditionReader
               ) -> Item:
-    """One question; `known` and `same_step` are the items before it (ids must be unique)."""
-    f = item_node.mapping(["id", "kind", "text"], ["options", "hint", "area", "required",
-                                                   "show_if"])
-    item_id = f["id"].slug()
-    if item_id in known or any(i.id == item_id for i in same_step):
-        raise f["id"].fail(f"duplicate item id {item_id!r}")
-    kind = f["kind"].choice(ITEM_KINDS)
-    if kind != "yes_no" and "options" not in f:
-        raise item_node.fail(f"a {kind!r} question needs options")
-    options_node = f.get("options") or item_node.child("options", None)
-    options = read_options(options_node, option_sets, earlier, kind)
     return Item(
-        id=item_id, kind=kind, text=f["text"].text(), options=options,
-        hint=f["hint"].text() if "hint" in f else "",
-        area=f["area"].text() if "area" in f else "",
-        is_required=f["required"].boolean() if "required" in f else True,
-        show_if=earlier.read(f["show_if"]) if "show_if" in f else c.Always(),
-    )
+        id=item.id, kind=item.kind, text=item.text,
+        options=read_options(item, at, option_sets, earlier), hint=item.hint, area=item.area,
+        is_required=item.required, show_if=read_show_if(item.show_if, at, earlier))
+
+
+def read_show_if(value: dict[Any, Any] | None, at: Loc, earlier: ConditionReader
+                 ) -> c.Condition:
+    return c.Always() if value is None else earlier.read(value, (*at, "show_if"))
+
+
+def read_options(item: ItemShape, at: Loc, option_sets: OptionSets, earlier: ConditionReader
+                 ) -> tuple[Option, ...]:
+    placed = placed_options(item, at, option_sets)
+    options = tuple(
+        Option(id=o.id, label=o.label, score=o.score, is_exclusive=o.exclusive,
+               in_text=o.in_text, show_if=read_show_if(o.show_if, loc, earlier))
+        for o, loc in placed)
+    unique(((o.id, loc) for o, loc in placed), "option")
+    if len(options) < 2:
+        raise SeedProblem((*at, "options"), "a question needs at least two options")
+    return options
+
+
+def placed_options(item: ItemShape, at: Loc, option_sets: OptionSets
+                   ) -> list[tuple[OptionShape, Loc]]:
+    """The question's options, each with where it is written: in the question, or in the
+    option set it names."""
+    if item.options is None and item.kind != "yes_no":
+        raise SeedProblem(at, f"a {item.kind!r} question needs options")
+    options = "yes_no" if item.options is None else item.options  # yes/no share one set
+    if not isinstance(options, str):
+        return [(option, (*at, "options", index)) for index, option in enumerate(options)]
+    if options not in option_sets:
+        raise SeedProblem((*at, "options"), f"unknown option set {options!r}")
+    return [(option, ("option_sets", options, index))
+            for index, option in enumerate(option_sets[options])]
+
+
+def check_subject(subject: str, steps: tuple[Step, ...]) -> None:
+    """The subject item fills "{substance}": a single choice on the first page, whose every
+    option says how it reads in a sentence."""
+    all_items = {i.id: i for s in steps for i in s.items}
+    if subject not in all_items or all_items[subject].kind != "single":
+        raise SeedProblem(("subject_item",), f"{subject!r} must be a single-choice item")
+    if steps[0].show_if != c.Always() or all_items[subject] not in steps[0].items:
+        raise SeedProblem(("steps",), "the first step must always show and hold the subject item")
+    for option in all_items[subject].options:
+        if not option.in_text:
+            raise SeedProblem(("subject_item",),
+                              f"option {option.id!r} of {subject!r} needs in_text")
