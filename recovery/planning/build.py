@@ -3,13 +3,16 @@
 The warning signs the person reported become suggested triggers and early warning signs, the
 recommended paths become treatment next steps, and the flags become the medical and crisis
 sections. Each suggestion keeps the reason it was made.
+
+`build_draft` puts the draft together; each suggested part (goal, triggers, warning signs, next
+steps, therapy aftercare, medical red flags) is chosen by its own function below it.
 """
 
 from collections.abc import Mapping
 from datetime import date, timedelta
 
 from recovery.content.conditions import Condition
-from recovery.content.model import Content
+from recovery.content.model import Content, PlanContent
 from recovery.planning.draft import (
     Action,
     LapsePlan,
@@ -31,61 +34,79 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
                 locale: str | None = None) -> PlanDraft:
     """A first draft of the plan for these answers. Raises AnswerError for invalid answers."""
     result, ctx = evaluate(answers, content, locale)
-    plan = content.plan
-    subject = result.substance_text
-
-    def holds(condition: Condition | None) -> bool:
-        return condition is not None and condition.is_true(ctx)
-
-    triggers = tuple(
-        Trigger(kind=t.kind, text=fill(t.label, subject), rank="high",
-                actions=tuple(Action(a.kind, fill(a.text, subject)) for a in t.actions),
-                because=fill(t.because, subject))
-        for t in plan.triggers if holds(t.suggest_when)
-    )
-    warning_signs = tuple(Line(fill(s.text, subject), fill(s.because, subject))
-                          for s in plan.warning_signs if holds(s.suggest_when))
-    next_steps = tuple(Line(fill(plan.next_steps[p.id], subject),
-                            f"Suggested in your screening: {p.title}")
-                       for p in result.paths)
-    readiness = ctx.answer_values("readiness")
-    goal = "undecided" if set(readiness) & {"not_ready", "unsure"} else "stop"
-
-    therapy = None
-    if plan.therapy_aftercare.applies_when.is_true(ctx):
-        at_home = plan.at_home_safety
-        therapy = TherapySection(
-            common=plan.therapy_aftercare.common,
-            call_provider=plan.therapy_aftercare.call_provider,
-            after_session=plan.therapy_aftercare.after_session,
-            at_home_rules=at_home.lines if at_home.applies_when.is_true(ctx) else (),
-        )
-    safety = plan.safety_steps
-    is_at_risk = safety.applies_when.is_true(ctx)
-
+    plan, subject = content.plan, result.substance_text
+    is_at_risk = plan.safety_steps.applies_when.is_true(ctx)
     return PlanDraft(
         content_version=content.version,
         substance=result.substance,
         substance_text=subject,
         review_date=(today + REVIEW_AFTER).isoformat(),
         crisis_locale=result.crisis_locale,
-        goal=goal,
-        triggers=triggers,
-        warning_signs=warning_signs,
+        goal=suggested_goal(ctx),
+        triggers=suggested_triggers(plan, ctx, subject),
+        warning_signs=suggested_warning_signs(plan, ctx, subject),
         urge_plan=UrgePlan(delay_minutes=plan.urge_plan.delay_minutes,
                            distractions=plan.urge_plan.distractions,
                            grounding=plan.urge_plan.grounding),
         routine=tuple(Line(r.text) for r in plan.routine),
-        next_steps=next_steps,
+        next_steps=next_steps(result, plan, subject),
         lapse_plan=LapsePlan(first_day=plan.lapse_plan.first_day,
                              reminder=plan.lapse_plan.reminder,
                              step_up=plan.lapse_plan.step_up),
         medical=medical_red_flags(result, ctx, content),
-        therapy=therapy,
+        therapy=therapy_section(plan, ctx),
         harm_reduction=(plan.harm_reduction.lines
                         if plan.harm_reduction.applies_when.is_true(ctx) else ()),
-        safety_steps=tuple(SafetyStep(prompt) for prompt in safety.lines) if is_at_risk else (),
-        safety_credit=safety.credit if is_at_risk else "",
+        safety_steps=(tuple(SafetyStep(prompt) for prompt in plan.safety_steps.lines)
+                      if is_at_risk else ()),
+        safety_credit=plan.safety_steps.credit if is_at_risk else "",
+    )
+
+
+def holds(condition: Condition | None, ctx: ScreeningContext) -> bool:
+    """A suggestion's condition: None (never suggested) or true for these answers."""
+    return condition is not None and condition.is_true(ctx)
+
+
+def suggested_goal(ctx: ScreeningContext) -> str:
+    readiness = ctx.answer_values("readiness")
+    return "undecided" if set(readiness) & {"not_ready", "unsure"} else "stop"
+
+
+def suggested_triggers(plan: PlanContent, ctx: ScreeningContext, subject: str
+                       ) -> tuple[Trigger, ...]:
+    return tuple(
+        Trigger(kind=t.kind, text=fill(t.label, subject), rank="high",
+                actions=tuple(Action(a.kind, fill(a.text, subject)) for a in t.actions),
+                because=fill(t.because, subject))
+        for t in plan.triggers if holds(t.suggest_when, ctx)
+    )
+
+
+def suggested_warning_signs(plan: PlanContent, ctx: ScreeningContext, subject: str
+                            ) -> tuple[Line, ...]:
+    return tuple(Line(fill(s.text, subject), fill(s.because, subject))
+                 for s in plan.warning_signs if holds(s.suggest_when, ctx))
+
+
+def next_steps(result: ScreeningResult, plan: PlanContent, subject: str) -> tuple[Line, ...]:
+    """A first step for each treatment path the screening recommended."""
+    return tuple(Line(fill(plan.next_steps[p.id], subject),
+                      f"Suggested in your screening: {p.title}")
+                 for p in result.paths)
+
+
+def therapy_section(plan: PlanContent, ctx: ScreeningContext) -> TherapySection | None:
+    """Aftercare for prescribed treatment sessions (a clinic, esketamine or at home), with the
+    at-home rules when the doses are taken at home; None when nothing is prescribed."""
+    aftercare, at_home = plan.therapy_aftercare, plan.at_home_safety
+    if not aftercare.applies_when.is_true(ctx):
+        return None
+    return TherapySection(
+        common=aftercare.common,
+        call_provider=aftercare.call_provider,
+        after_session=aftercare.after_session,
+        at_home_rules=at_home.lines if at_home.applies_when.is_true(ctx) else (),
     )
 
 
@@ -101,10 +122,7 @@ def medical_red_flags(result: ScreeningResult, ctx: ScreeningContext, content: C
         for group in content.plan.medical_red_flags if used & set(group.substances)
         for entry in group.items
     ]
-    seen: set[str] = set()
-    unique = []
+    first_of_each: dict[str, RedFlag] = {}  # by text, in order: a flag said once
     for flag in from_result + general:
-        if flag.text not in seen:
-            seen.add(flag.text)
-            unique.append(flag)
-    return tuple(unique)
+        first_of_each.setdefault(flag.text, flag)
+    return tuple(first_of_each.values())
