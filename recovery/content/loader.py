@@ -4,6 +4,10 @@ Unknown keys, dangling references, unordered thresholds and conditions that look
 errors. Each error names the file and the place inside it (for example
 `questionnaire.yaml: steps[2].items[0].options[1]: unknown key 'scroe'`), so a broken file stops
 start-up with a message a content editor can act on.
+
+Each file is read by its module in seedfiles/: its shape (a pydantic model) first, then what
+refers to other entries or files. The order below matters: a file may only refer to what the
+files before it define (scales to questions, flags to scales, paths to flags, the plan to all).
 """
 
 import re
