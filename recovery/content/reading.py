@@ -143,7 +143,7 @@ WholeNumber = Annotated[int, BeforeValidator(whole_number(0))]
 TrueOrFalse = Annotated[bool, BeforeValidator(_boolean)]
 Entries = Annotated[list[T], BeforeValidator(_entries)]  # a list that is never empty
 Lines = Annotated[list[Text], BeforeValidator(_entries), AfterValidator(_at_most_max_lines)]
-Mapping = Annotated[dict[K, T], BeforeValidator(_mapping)]
+MappingOf = Annotated[dict[K, T], BeforeValidator(_mapping)]
 
 
 # --- validating, and the checks after it ------------------------------------------------------

@@ -191,6 +191,26 @@ def medical_flag_without_urgency(data: Any) -> None:
     del entry(data, "flags", "injecting")["urgency"]
 
 
+def option_set_score_as_text(data: Any) -> None:
+    data["option_sets"]["two_weeks"][1]["score"] = "1"
+
+
+def option_set_name_not_an_id(data: Any) -> None:
+    data["option_sets"]["Two weeks"] = data["option_sets"]["two_weeks"]
+
+
+def unknown_option_set(data: Any) -> None:
+    item(data, "m_down")["options"] = "two_week"
+
+
+def show_if_null(data: Any) -> None:
+    item(data, "m_down")["show_if"] = None
+
+
+def null_urgency(data: Any) -> None:
+    entry(data, "flags", "injecting")["urgency"] = None
+
+
 @pytest.mark.parametrize(
     ("file", "change", "place", "message"),
     [
@@ -253,6 +273,19 @@ def medical_flag_without_urgency(data: Any) -> None:
                      "'result' is reserved", id="reserved-step-id"),
         pytest.param("crisis.yaml", unknown_default_locale, "default_locale",
                      "unknown locale 'FR'", id="unknown-default-locale"),
+        # A shared option set is checked where it is written, once for every question using it.
+        pytest.param("questionnaire.yaml", option_set_score_as_text,
+                     "option_sets.two_weeks[1].score", "expected a whole number, got '1'",
+                     id="option-set-score-as-text"),
+        pytest.param("questionnaire.yaml", option_set_name_not_an_id, "option_sets.Two weeks",
+                     "'Two weeks' is not an id", id="option-set-name-not-an-id"),
+        pytest.param("questionnaire.yaml", unknown_option_set, "steps[6].items[1].options",
+                     "unknown option set 'two_week'", id="unknown-option-set"),
+        # An optional key written empty is a mistake, not the key left out.
+        pytest.param("questionnaire.yaml", show_if_null, "steps[6].items[1].show_if",
+                     "a condition is a mapping with exactly one of", id="show-if-null"),
+        pytest.param("flags.yaml", null_urgency, "flags[11].urgency",
+                     "None is not one of emergency, today, soon, routine", id="null-urgency"),
     ],
 )
 def test_broken_content_names_file_and_place(seeds: Path, file: str,

@@ -32,7 +32,7 @@ from recovery.content.model import (
 from recovery.content.reading import (
     Entries,
     Lines,
-    Mapping,
+    MappingOf,
     SeedProblem,
     Shape,
     Slug,
@@ -155,7 +155,7 @@ class PlanFile(Shape):
     urge_plan: UrgePlanShape
     routine: Entries[RoutineShape]
     reason_prompts: Lines
-    next_steps: Mapping[str, Text]  # one for every treatment path: checked after the shape
+    next_steps: MappingOf[str, Text]  # one for every treatment path: checked after the shape
     lapse_plan: LapsePlanShape
     medical_red_flags: Entries[RedFlagGroupShape]
     therapy_aftercare: TherapyAftercareShape

@@ -7,7 +7,7 @@ logic (`show_if`) only reads items of earlier steps.
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainValidator, TypeAdapter
+from pydantic import BeforeValidator, TypeAdapter
 
 from recovery.content import conditions as c
 from recovery.content.model import (
@@ -29,6 +29,7 @@ from recovery.content.reading import (
     one_of,
     unique,
     validate,
+    validate_value,
 )
 from recovery.content.references import ConditionReader, OptionalCondition
 from recovery.strict import Loc, problem
@@ -48,12 +49,11 @@ class OptionShape(Shape):
 OPTION_LIST = TypeAdapter(Entries[OptionShape])
 
 
-def _options_or_set_name(value: Any) -> list[OptionShape] | str | None:
-    # A name is looked up after the shape (read_options); a list is checked here, so its
-    # problems are placed inside the list (pydantic adds the place to the errors raised here).
-    if value is None or isinstance(value, str):
-        return value
-    return OPTION_LIST.validate_python(value)
+def _options_or_set_name(value: Any) -> Any:
+    if value is not None and not isinstance(value, (str, list)):
+        raise problem(f"expected a list of options or an option set's name, got "
+                      f"{type(value).__name__}")
+    return value
 
 
 def _option_sets(value: Any) -> Any:
@@ -66,8 +66,10 @@ class ItemShape(Shape):
     id: Slug
     kind: Annotated[str, BeforeValidator(one_of(ITEM_KINDS))]
     text: Text
-    # Its own options, or the name of an option set (yes/no questions may leave it out).
-    options: Annotated[list[OptionShape] | str | None, PlainValidator(_options_or_set_name)] = None
+    # Its own options, or the name of an option set (yes/no questions may leave it out). Its own
+    # are checked as OPTION_LIST when the question is read: pydantic would name a list that is
+    # one of two shapes by its type ("options.list[...][1]"), not by its place.
+    options: Annotated[list[Any] | str | None, BeforeValidator(_options_or_set_name)] = None
     hint: Text = ""
     area: Text = ""
     required: TrueOrFalse = True
@@ -163,7 +165,8 @@ def placed_options(item: ItemShape, at: Loc, option_sets: OptionSets
         raise SeedProblem(at, f"a {item.kind!r} question needs options")
     options = "yes_no" if item.options is None else item.options  # yes/no share one set
     if not isinstance(options, str):
-        return [(option, (*at, "options", index)) for index, option in enumerate(options)]
+        own = validate_value(OPTION_LIST, options, (*at, "options"))
+        return [(option, (*at, "options", index)) for index, option in enumerate(own)]
     if options not in option_sets:
         raise SeedProblem((*at, "options"), f"unknown option set {options!r}")
     return [(option, ("option_sets", options, index))
