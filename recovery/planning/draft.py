@@ -133,3 +133,8 @@ def _lists(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_lists(v) for v in value]
     return value
+
+
+def kept_because(old: Line | Trigger | None, text: str) -> str:
+    """Keep our reason for a suggestion only while it still reads as we suggested it."""
+    return old.because if old is not None and old.text == text else ""

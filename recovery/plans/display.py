@@ -12,9 +12,11 @@ from recovery.db import get_session
 from recovery.models import PlanRevision, RelapsePlan
 from recovery.planning.diff import Change
 from recovery.planning.draft import GOAL_LABELS, PlanDraft
+from recovery.planning.vocabulary import ACTION_LABELS, MEETING_LABELS, RANK_LABELS
 from recovery.plans import sections, store
 from recovery.plans.forms import PlanForm
 from recovery.plans.requests import Refused
+from recovery.plans.trigger_section import kind_labels, trigger_library
 from recovery.seeds import current_content
 
 
@@ -26,17 +28,17 @@ def plan_context(plan: RelapsePlan, draft: PlanDraft) -> dict[str, Any]:
         "resources": content.crisis_locale(draft.crisis_locale),
         "review_on": date.fromisoformat(draft.review_date),
         "goal_label": GOAL_LABELS[draft.goal],
-        "rank_labels": sections.RANK_LABELS, "action_labels": sections.ACTION_LABELS,
-        "meeting_labels": sections.MEETING_LABELS,
+        "rank_labels": RANK_LABELS, "action_labels": ACTION_LABELS,
+        "meeting_labels": MEETING_LABELS,
     }
 
 
 def triggers_by_kind(draft: PlanDraft, content: Content) -> list[tuple[str, list[Any]]]:
     """Triggers grouped under the library's kinds (then the person's own, then any kinds an
     uploaded file brought from another install), highest risk first within each group."""
-    labels = sections.kind_labels(content)
+    labels = kind_labels(content)
     kinds = list(labels) + sorted({t.kind for t in draft.triggers} - set(labels))
-    order = {rank: i for i, rank in enumerate(sections.RANK_LABELS)}
+    order = {rank: i for i, rank in enumerate(RANK_LABELS)}
     grouped = []
     for kind in kinds:
         found = sorted((t for t in draft.triggers if t.kind == kind), key=lambda t: order[t.rank])
@@ -47,7 +49,7 @@ def triggers_by_kind(draft: PlanDraft, content: Content) -> list[tuple[str, list
 
 def render_edit(plan: RelapsePlan, draft: PlanDraft, section: sections.Section,
                 form: PlanForm, status: int = 200) -> tuple[str, int]:
-    library = (sections.trigger_library(draft, current_content())
+    library = (trigger_library(draft, current_content())
                if section.id == "triggers" else [])
     return render_template("plans/edit.html", plan=plan, section=section,
                            form=form, library=library, draft=draft), status

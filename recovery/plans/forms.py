@@ -35,6 +35,9 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Valida
 
 from recovery.planning.vocabulary import CONTROL, LINE_BREAK, MAX_LINES
 
+# A section's extra fields, by name.
+Fields = dict[str, Field]
+
 ALWAYS_ALLOWED = frozenset({"csrf_token", "base_revision"})
 CHOOSE_MESSAGE = "Please choose one of the options."
 
