@@ -192,9 +192,9 @@ def answer_variants() -> list[dict[str, Any]]:
 def screening_samples(content: Content) -> list[Sample]:
     samples = []
     for answers in answer_variants():
-        result = screen(answers, content).to_dict()
+        result = screen(answers, content)
         samples.append(Sample(RawJSON(json.dumps(stored_json(answers))),
-                              RawJSON(json.dumps(stored_json(result))),
+                              RawJSON(json.dumps(stored_json(result.to_dict()))),
                               stored_json(summary_of(result))))
     return samples
 
