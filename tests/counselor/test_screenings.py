@@ -30,7 +30,7 @@ from tests.counselor.conftest import (
     signed_in_client,
     text,
 )
-from tests.plans.test_views import open_form
+from tests.plans.helpers import open_form
 
 LOW_RISK: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
