@@ -1,5 +1,5 @@
-"""The three print layouts, read back from the PDF: what each one shows, and what the
-share-safe ones hide."""
+"""recovery/export/layouts.py: the three print layouts, read back from the PDF (what each one
+shows, and what the share-safe ones hide), and its pure helpers."""
 
 import re
 import statistics
@@ -11,6 +11,7 @@ import pytest
 
 from recovery.content.loader import load_content
 from recovery.content.model import Content
+from recovery.export import layouts
 from recovery.planning.draft import (
     Action,
     Contact,
@@ -341,3 +342,26 @@ def test_the_wallet_card_is_card_sized_and_everything_on_it_fits(
     for word in on_card:
         assert left < word.x0 and word.x1 < right and word.y1 < bottom
         assert word.x1 < fold or word.x0 > fold  # nothing runs across the fold
+
+
+# --- Pure helpers (no PDF) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "limit", "expected"), [
+    ("short", 10, "short"),
+    ("exactly ten", 11, "exactly ten"),
+    ("one two three four five", 12, "one two…"),
+    ("x" * 30, 10, "x" * 9 + "…"),
+    ("  spaced\n out\ttext ", 20, "spaced out text"),
+    ("ends with a comma, and more", 20, "ends with a comma…"),
+])
+def test_clip(text: str, limit: int, expected: str) -> None:
+    assert layouts.clip(text, limit) == expected
+    assert len(layouts.clip(text, limit)) <= limit
+
+
+def test_by_rank_keeps_the_persons_order_within_a_rank() -> None:
+    triggers = tuple(Trigger("own", text, rank) for text, rank in (
+        ("a", "low"), ("b", "high"), ("c", "medium"), ("d", "high"), ("e", "low")))
+
+    assert [t.text for t in layouts.by_rank(triggers)] == ["b", "d", "c", "a", "e"]

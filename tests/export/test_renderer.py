@@ -1,5 +1,5 @@
-"""The rendering machinery in recovery/export (layouts.py and renderer.py), apart from what
-the PDFs say."""
+"""The rendering machinery in recovery/export/renderer.py, apart from what the PDFs say (that is
+test_layouts.py)."""
 
 import os
 import subprocess
@@ -14,31 +14,11 @@ import pytest
 from flask import Flask
 
 from recovery.export import layouts, renderer
-from recovery.planning.draft import PlanDraft, Trigger
+from recovery.planning.draft import PlanDraft
 from recovery.seeds import current_content
 from tests.export.conftest import TODAY, PdfFile
 
 REPO = Path(__file__).parents[2]
-
-
-@pytest.mark.parametrize(("text", "limit", "expected"), [
-    ("short", 10, "short"),
-    ("exactly ten", 11, "exactly ten"),
-    ("one two three four five", 12, "one two…"),
-    ("x" * 30, 10, "x" * 9 + "…"),
-    ("  spaced\n out\ttext ", 20, "spaced out text"),
-    ("ends with a comma, and more", 20, "ends with a comma…"),
-])
-def test_clip(text: str, limit: int, expected: str) -> None:
-    assert layouts.clip(text, limit) == expected
-    assert len(layouts.clip(text, limit)) <= limit
-
-
-def test_by_rank_keeps_the_persons_order_within_a_rank() -> None:
-    triggers = tuple(Trigger("own", text, rank) for text, rank in (
-        ("a", "low"), ("b", "high"), ("c", "medium"), ("d", "high"), ("e", "low")))
-
-    assert [t.text for t in layouts.by_rank(triggers)] == ["b", "d", "c", "a", "e"]
 
 
 @pytest.mark.parametrize("fits_from", range(9))
