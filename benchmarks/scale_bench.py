@@ -57,7 +57,7 @@ from recovery import create_app, db, sealed
 from recovery.content.model import Content
 from recovery.counselor import passwords
 from recovery.counselor.clients import CODE_ALPHABET, PAGE_SIZE
-from recovery.counselor.screenings import summary_of
+from recovery.counselor.screenings.operations import summary_of
 from recovery.models import (
     AuditEvent,
     Client,

@@ -37,8 +37,7 @@ def register_blueprints(app: "Flask") -> None:
     """Every page. The questionnaire flow and the plan pages are each one blueprint mounted
     twice: for the person themselves, and under a client in the counselor workspace."""
     from recovery import health, security, site
-    from recovery.counselor import plans as client_plans
-    from recovery.counselor import screening_views, workspace
+    from recovery.counselor import workspace
     from recovery.plans import pages as plan_pages
     from recovery.plans import views as plans_views
     from recovery.questionnaire import flow
@@ -52,10 +51,5 @@ def register_blueprints(app: "Flask") -> None:
     app.register_blueprint(flow.bp, name="screening", url_prefix="/screening",
                            mount=SelfScreening())
     app.register_blueprint(plans_views.bp)
-    workspace.register_counselor(app)
-    app.register_blueprint(flow.bp, name="client_screening",
-                           url_prefix="/counselor/clients/<int:client_id>/screenings/new",
-                           mount=screening_views.ClientScreeningMount())
-    app.register_blueprint(screening_views.bp)
-    app.register_blueprint(plan_pages.bp, url_prefix=client_plans.PREFIX, name="client_plans",
-                           mount=client_plans.ClientPlans())
+    # The flow and the plan pages again, as children of the workspace (its guard, its mounts).
+    workspace.register_counselor(app, screening_flow=flow.bp, plan_pages=plan_pages.bp)

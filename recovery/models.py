@@ -239,7 +239,8 @@ class ClientScreening(SQLModel, table=True):
     result: dict[str, Any] = Field(sa_type=SealedJSON)
     # Free text, encrypted at rest when ENCRYPTION_KEYS is set (recovery.sealed).
     notes: str = Field(default="", sa_type=SealedText)
-    # recovery.counselor.screenings.summary_of(result); read through the properties below.
+    # recovery.counselor.screenings.operations.summary_of(result); read through the properties
+    # below.
     summary: dict[str, Any] = Field(sa_type=SealedJSON)
     # A path id is clinical too ("dual_diagnosis"), so it is sealed like the reason: TEXT
     # (0007), as the ciphertext is longer than any id; ids are checked against the content.

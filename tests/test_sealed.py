@@ -14,8 +14,9 @@ from flask import Flask
 from sqlalchemy import text
 
 from recovery import sealed
-from recovery.counselor import clients, screenings, users
+from recovery.counselor import clients, users
 from recovery.counselor.caseload import operations
+from recovery.counselor.screenings import operations as screenings
 from recovery.db import get_session
 from recovery.models import Client, ClientScreening
 from recovery.planning.build import build_draft

@@ -17,7 +17,8 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
-from recovery.counselor import attempts, audit, clock, passwords, screenings, users
+from recovery.counselor import attempts, audit, clock, passwords, users
+from recovery.counselor.screenings.queries import IN_PROGRESS_KEY
 from recovery.db import get_session
 from recovery.models import User, UserSession
 from recovery.templating import count_of
@@ -156,7 +157,7 @@ def timeout_reason(login: UserSession, now: datetime) -> str | None:
 def _forget_cookie(reason: str) -> None:
     session.pop(SESSION_KEY, None)
     # A client's answers in progress go with the sign-in: nobody signs out and leaves them behind.
-    session.pop(screenings.IN_PROGRESS_KEY, None)
+    session.pop(IN_PROGRESS_KEY, None)
     setattr(g, _SIGNED_OUT, reason)
 
 

@@ -16,52 +16,35 @@ views, `bp`), forms.py, queries.py (reads), operations.py (writes):
 - caseload/  the dashboard, clients, a client's page, history (`counselor.caseload.*`)
 - admin/     users, invitations, the audit log and its CSV (`counselor.admin.*`; admins only)
 - handouts/  meeting handouts: several plans' handouts in one PDF (`counselor.handouts.*`)
+- screenings/  a saved screening with a client (`counselor.screenings.*`), and the mount of
+             the questionnaire flow (recovery/questionnaire/flow.py) nested here as
+             `counselor.client_screening.*` at /counselor/clients/<id>/screenings/new
+- plans/     the mount of the plan pages (recovery/plans/pages.py) nested here as
+             `counselor.client_plans.*` at /counselor/clients/<id>/plans/<plan_id>
 
-Adding a child: give it a package like the others, then register it in `register_counselor`
-with `parent.register_blueprint(child, name=..., url_prefix=...)`; it is behind the guard from
-then on. The screening flow and the plan pages join this way (`screening_bp`, `plan_pages_bp`);
-until they do, they are separate blueprints with guards of their own.
+The flow and the plan pages are blueprints shared with the public side, each registered a
+second time here with `mount=` (what differs for a counselor: access, audit, layout); the
+parent's guard runs before their own hooks, so their mounts start from a signed-in counselor.
+
+Adding a child: give it a package like the others, then add it to `register_counselor`'s list
+(`(child, {"name": ..., "url_prefix": ...})`); it is behind the guard from then on.
 """
 
 from typing import Any
 
-from flask import Blueprint, Flask, url_for
+from flask import Blueprint, Flask
 
 from recovery.counselor import auth
 from recovery.counselor.admin.routes import bp as admin_bp
 from recovery.counselor.caseload.routes import bp as caseload_bp
 from recovery.counselor.handouts.routes import bp as handouts_bp
+from recovery.counselor.plans.mount import ClientPlans
+from recovery.counselor.screenings.mount import ClientScreeningMount
+from recovery.counselor.screenings.routes import bp as screenings_bp
 from recovery.counselor.signin.routes import bp as signin_bp
 
 # Relative to the parent: open to visitors who aren't signed in.
 PUBLIC_VIEWS = frozenset({"signin.login", "signin.accept_invitation"})
-
-# Endpoints before the workspace had children, and what they are now. url_for still builds the
-# old names (`build_renamed_endpoint`) for the templates and modules that haven't changed yet:
-# the screening and plan pages, which move into the workspace as children of their own. Remove
-# this once nothing asks for an old name.
-RENAMED_ENDPOINTS = {
-    "counselor.login": "counselor.signin.login",
-    "counselor.logout": "counselor.signin.logout",
-    "counselor.accept_invitation": "counselor.signin.accept_invitation",
-    "counselor.dashboard": "counselor.caseload.dashboard",
-    "counselor.client_list": "counselor.caseload.client_list",
-    "counselor.new_client": "counselor.caseload.new_client",
-    "counselor.client_page": "counselor.caseload.client_page",
-    "counselor.rename_client": "counselor.caseload.rename_client",
-    "counselor.share_client": "counselor.caseload.share_client",
-    "counselor.unshare_client": "counselor.caseload.unshare_client",
-    "counselor.delete_client": "counselor.caseload.delete_client",
-    "screenings.history": "counselor.caseload.history",
-    "counselor.users_page": "counselor.admin.users_page",
-    "counselor.invite": "counselor.admin.invite",
-    "counselor.disable": "counselor.admin.disable",
-    "counselor.enable": "counselor.admin.enable",
-    "counselor.audit_log": "counselor.admin.audit_log",
-    "counselor.audit_csv": "counselor.admin.audit_csv",
-    "handouts.choose": "counselor.handouts.choose",
-    "handouts.download": "counselor.handouts.download",
-}
 
 
 def signed_in_user() -> dict[str, object]:
@@ -82,24 +65,20 @@ def parent_blueprint(children: list[tuple[Blueprint, dict[str, Any]]], *,
     return parent
 
 
-def register_counselor(app: Flask, *, screening_bp: Blueprint | None = None,
-                       plan_pages_bp: Blueprint | None = None) -> None:
-    """Mount the workspace on `app`: the parent with every child."""
-    children: list[tuple[Blueprint, dict[str, Any]]] = [
-        (signin_bp, {}), (caseload_bp, {}), (admin_bp, {}), (handouts_bp, {})]
-    if screening_bp is not None:
-        children.append((screening_bp, {"name": "screenings",
-                                        "url_prefix": "/clients/<int:client_id>/screenings"}))
-    if plan_pages_bp is not None:
-        children.append((plan_pages_bp, {
-            "name": "plans", "url_prefix": "/clients/<int:client_id>/plans/<int:plan_id>"}))
-    app.register_blueprint(parent_blueprint(children))
-    app.url_build_error_handlers.append(build_renamed_endpoint)
-
-
-def build_renamed_endpoint(error: Exception, endpoint: str, values: dict[str, Any]) -> str:
-    """url_for's answer for an endpoint's old name (RENAMED_ENDPOINTS); other errors stand."""
-    new_name = RENAMED_ENDPOINTS.get(endpoint)
-    if new_name is None:
-        raise error
-    return url_for(new_name, **values)
+def register_counselor(app: Flask, *, screening_flow: Blueprint,
+                       plan_pages: Blueprint) -> None:
+    """Mount the workspace on `app`: the parent with every child, the questionnaire flow and
+    the plan pages among them (each with this workspace's mount)."""
+    app.register_blueprint(parent_blueprint([
+        (signin_bp, {}), (caseload_bp, {}), (admin_bp, {}), (handouts_bp, {}),
+        (screenings_bp, {}),
+        (screening_flow, {"name": "client_screening",
+                          "url_prefix": "/clients/<int:client_id>/screenings/new",
+                          "mount": ClientScreeningMount()}),
+        # Not named "plans": Flask-Limiter gives a nested blueprint the limits of every
+        # blueprint named in its dotted name, and the public `plans` has the public
+        # submission limit, which a signed-in counselor's pages don't share.
+        (plan_pages, {"name": "client_plans",
+                      "url_prefix": "/clients/<int:client_id>/plans/<int:plan_id>",
+                      "mount": ClientPlans()}),
+    ]))

@@ -5,7 +5,8 @@ One blueprint, registered twice with Flask's own `register_blueprint(..., name=,
 
 - under its private link, /plans/<token>/... as `plans.link` (recovery.plans.views.PrivateLink);
 - in the counselor workspace, /counselor/clients/<client_id>/plans/<plan_id>/... as
-  `client_plans` (recovery.counselor.plans.ClientPlans).
+  `counselor.client_plans`, nested in the workspace's parent blueprint
+  (recovery.counselor.plans.mount.ClientPlans).
 
 What differs between the two is the `PlanMount` each registration passes: which URL values
 name the plan, who may open it and what is audited (`open`, before any page runs), how the
@@ -105,6 +106,7 @@ def remember_mount(state: BlueprintSetupState) -> None:
 
 
 def mount() -> PlanMount:
+    # By the full dotted name, as remembered above ("counselor.client_plans" when nested).
     found: PlanMount = current_app.extensions[MOUNTS][request.blueprint]
     return found
 

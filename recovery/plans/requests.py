@@ -53,7 +53,8 @@ def handle_plan_requests(bp: Blueprint) -> None:
 
 
 def view_name() -> str:
-    """The view's own name, whichever mount served it ("edit" for "client_plans.edit")."""
+    """The view's own name, whichever mount served it ("edit" for
+    "counselor.client_plans.edit")."""
     return (request.endpoint or "").rsplit(".", 1)[-1]
 
 

@@ -1,7 +1,7 @@
 """Making a plan: from the answers in this browser's session, from a saved result, or from a
 plan file. These pages are not about one plan yet; the pages of one plan are in
 recovery.plans.pages, mounted here under the plan's private link (`PrivateLink`) and in the
-counselor workspace under a client (recovery.counselor.plans).
+counselor workspace under a client (recovery.counselor.plans.mount).
 
 A plan lives under a private link, like a saved result. The private-link pages are nested in
 this blueprint (`plans.link`), so they share its per-address limit on submissions

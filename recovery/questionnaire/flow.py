@@ -1,11 +1,13 @@
 """The questionnaire flow: start, each step, the crisis stop, the result and its save.
 
 One blueprint, registered twice (recovery/__init__.py): at /screening for the person screening
-themselves, and at /counselor/clients/<id>/screenings/new for a counselor recording a client's
-answers. The views are the same; what differs is the `ScreeningMount` passed to
-`register_blueprint(..., mount=...)` (recovery/questionnaire/mounts.py): where the answers are
-kept, who may come in, what the result page offers and what saving does, the wording and the
-layout. `current_mount()` finds this request's mount by the name it was registered under.
+themselves, and nested in the counselor workspace (recovery/counselor/workspace.py) as
+`counselor.client_screening` at /counselor/clients/<id>/screenings/new for a counselor
+recording a client's answers. The views are the same; what differs is the `ScreeningMount`
+passed to `register_blueprint(..., mount=...)` (recovery/questionnaire/mounts.py): where the
+answers are kept, who may come in, what the result page offers and what saving does, the
+wording and the layout. `current_mount()` finds this request's mount by the full name it was
+registered under (`request.blueprint`).
 
 Links inside the flow are relative (`url_for(".step", ...)`), so they stay in the mount; the
 mount's own URL values (a client's id) are taken off before the views and put back when links
@@ -35,7 +37,9 @@ MOUNTS_KEY = "recovery.screening_mounts"  # app.extensions: {registered name: Sc
 
 @bp.record
 def remember_mount(state: BlueprintSetupState) -> None:
-    state.app.extensions.setdefault(MOUNTS_KEY, {})[state.name] = state.options["mount"]
+    # By the full dotted name (`request.blueprint`): "counselor.client_screening" when nested.
+    name = f"{state.name_prefix}.{state.name}".lstrip(".")
+    state.app.extensions.setdefault(MOUNTS_KEY, {})[name] = state.options["mount"]
 
 
 @bp.record_once
@@ -69,7 +73,8 @@ def add_mount_values(endpoint: str, values: dict[str, Any]) -> None:
 
 @bp.before_request
 def open_mount() -> ResponseReturnValue | None:
-    """The mount's guard: the counselor's sign-in and client check; nothing for the public."""
+    """The mount's check: may this counselor open the client (the workspace's guard, which runs
+    first, has checked that they are signed in); nothing for the public."""
     return current_mount().open(**g.mount_values)
 
 

@@ -1,6 +1,6 @@
 """What differs between the places the questionnaire flow (recovery/questionnaire/flow.py) is
 mounted: a `ScreeningMount`. `SelfScreening` is the person screening themselves, answers in
-their own session; the counselor's is `recovery.counselor.screening_views.ClientScreening`.
+their own session; the counselor's is `recovery.counselor.screenings.mount.ClientScreeningMount`.
 
 Templates of the flow get the mount as `mount` (its `layout` to extend, its wording) and `client`
 (the client being screened, or None).

@@ -24,9 +24,10 @@ ADMIN_PAGES = [
 ]
 
 
-# Every blueprint of the workspace: the parent with its children (sign-in, caseload, admin,
-# meeting handouts), screenings with clients, clients' plans.
-WORKSPACE_BLUEPRINTS = ("counselor", "screenings", "client_plans")
+# Every blueprint of the workspace: the parent, whose children are all the rest (sign-in,
+# caseload, admin, meeting handouts, screenings, the questionnaire flow and plan pages nested
+# under a client).
+WORKSPACE_BLUEPRINTS = ("counselor",)
 
 
 def counselor_rules(app: Flask) -> list[Rule]:

@@ -240,7 +240,7 @@ def test_answers_in_progress_belong_to_one_client(casey: FlaskClient, client_id:
 
 def test_signing_out_or_timing_out_forgets_the_answers_in_progress(
         app: Flask, casey: FlaskClient, client_id: int, counselor: Account, clock: Clock) -> None:
-    from recovery.counselor.screenings import IN_PROGRESS_KEY
+    from recovery.counselor.screenings.queries import IN_PROGRESS_KEY
     from tests.counselor.conftest import login
 
     record_answers(casey, client_id, LOW_RISK)
@@ -497,7 +497,9 @@ def object_urls(app: Flask, client_id: int, screening_id: int, plan_id: int
               "<section_id>": "reasons", "<layout>": "full"}
     found = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ("screenings", "client_screening", "client_plans"):
+        if rule.endpoint.split(".")[:2] in (["counselor", "screenings"],
+                                            ["counselor", "client_screening"],
+                                            ["counselor", "client_plans"]):
             url = rule.rule
             for key, value in values.items():
                 url = url.replace(key, value)

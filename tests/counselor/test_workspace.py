@@ -1,10 +1,9 @@
 """The workspace's parent blueprint: its guard and context processor, declared once, cover every
-nested child (Flask runs a parent's hooks for its children since 2.0.1), and the old endpoint
-names still build while templates move to the new ones."""
+nested child (Flask runs a parent's hooks for its children since 2.0.1)."""
 
-from flask import Blueprint, Flask, render_template_string, url_for
+from flask import Blueprint, Flask, render_template_string
 
-from recovery.counselor.workspace import RENAMED_ENDPOINTS, parent_blueprint
+from recovery.counselor.workspace import parent_blueprint
 from tests.counselor.conftest import Account, signed_in_client
 
 
@@ -29,15 +28,3 @@ def test_a_nested_child_is_behind_the_parents_guard(app: Flask, counselor: Accou
     signed_in = signed_in_client(app, counselor).get("/probe/child/page")
     assert signed_in.status_code == 200
     assert signed_in.get_data(as_text=True) == "signed in as casey@example.org"
-
-
-def test_the_old_endpoint_names_build_the_new_urls(app: Flask) -> None:
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    with app.test_request_context():
-        for old, new in RENAMED_ENDPOINTS.items():
-            assert new in endpoints, new
-            values = {key: 1 for key in ("client_id", "user_id")
-                      if any(f"<int:{key}>" in rule.rule
-                             for rule in app.url_map.iter_rules(new))}
-            values |= {"token": "A" * 43} if new.endswith("accept_invitation") else {}
-            assert url_for(old, **values) == url_for(new, **values), old

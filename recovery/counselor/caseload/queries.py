@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from recovery.counselor import screenings
 from recovery.counselor.clients import PAGE_SIZE, visible_to
+from recovery.counselor.screenings import queries as screenings
 from recovery.models import Client, ClientShare, RelapsePlan, User
 from recovery.pagination import Page
 from recovery.plans import store as plan_store

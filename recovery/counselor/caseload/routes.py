@@ -11,7 +11,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from recovery.counselor import audit, auth, clients, clock, screenings, users
+from recovery.counselor import audit, auth, clients, clock, users
 from recovery.counselor.auth import me
 from recovery.counselor.caseload import operations, queries
 from recovery.counselor.caseload.forms import (
@@ -21,6 +21,7 @@ from recovery.counselor.caseload.forms import (
     StopSharingForm,
 )
 from recovery.counselor.forms import ConfirmForm, form_problems
+from recovery.counselor.screenings import queries as screenings
 from recovery.db import get_session
 from recovery.models import Client, User
 from recovery.pagination import page_number

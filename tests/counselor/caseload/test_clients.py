@@ -71,11 +71,12 @@ def clients_now(i: int) -> datetime:
 
 
 def client_urls(app: Flask, client_id: int) -> list[tuple[str, str]]:
-    """(method, url) of every counselor URL about one client, found from the URL map so a new
-    one can't be forgotten here."""
+    """(method, url) of every caseload URL about one client, found from the URL map so a new
+    one can't be forgotten here. (The URLs of a client's screenings and plans, children of
+    their own, are checked in tests/counselor/test_screenings.py.)"""
     found = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("counselor.") and "<int:client_id>" in rule.rule:
+        if rule.endpoint.startswith("counselor.caseload.") and "<int:client_id>" in rule.rule:
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 found.append((method, rule.rule.replace("<int:client_id>", str(client_id))))
     return found

@@ -1,30 +1,29 @@
-"""A client's relapse-prevention plans in the counselor workspace.
+"""The plan pages under a client: what differs from the private link (recovery.plans.views).
 
-The pages are the plan builder's own (recovery.plans.pages), registered a second time as
-`client_plans` under /counselor/clients/<client_id>/plans/<plan_id>/... with `ClientPlans` as
-their mount. Before any of them runs, `ClientPlans.open` checks that the visitor is signed in
-(else: sign-in page), may open the client (else 404) and that the plan is that client's (else
-404), that a deletion is the visitor's to make (`clients.can_delete`, else 403), and audits the
-request: a GET as a view (an export for the plan file and the PDFs), a POST as a change or
-deletion. A POST's event joins the view's own commit, so a refused change leaves no event
-behind.
+The pages are the plan builder's own (recovery.plans.pages), nested in the workspace as
+`counselor.client_plans` under /counselor/clients/<client_id>/plans/<plan_id>/... with
+`ClientPlans` as their mount. The workspace's guard has already checked that a counselor is
+signed in; before any page runs, `ClientPlans.open` checks that they may open the client (else
+404) and that the plan is that client's (else 404), that a deletion is theirs to make
+(`clients.can_delete`, else 403), and audits the request: a GET as a view (an export for the
+plan file and the PDFs), a POST as a change or deletion. A POST's event joins the view's own
+commit, so a refused change leaves no event behind.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
+from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from recovery.counselor import audit, auth, clients
-from recovery.counselor.auth import current_user
+from recovery.counselor import audit, clients
+from recovery.counselor.auth import me
 from recovery.db import get_session
 from recovery.models import RelapsePlan, User
 from recovery.plans.pages import OpenPlan
-from recovery.plans.requests import NOT_FOUND, Refused, view_name
+from recovery.plans.requests import NOT_FOUND, view_name
 
-PREFIX = "/counselor/clients/<int:client_id>/plans/<int:plan_id>"
 EXPORT_VIEWS = frozenset({"download", "plan_pdf"})
 
 
@@ -36,16 +35,13 @@ class ClientPlans:
     layout = "counselor/_layout.html"
 
     def open(self, url_values: dict[str, Any]) -> OpenPlan | ResponseReturnValue:
-        user = current_user()
-        if user is None:
-            return auth.redirect_to_login()
-        db = get_session()
+        user, db = me(), get_session()
         client = clients.client_or_404(db, user, url_values["client_id"])
         opened = OpenPlan(url_values, client=client, can_delete=clients.can_delete(user, client))
         if self.find(db, opened) is None:
-            raise Refused(404, NOT_FOUND)
+            abort(404, description=NOT_FOUND)
         if view_name() == "delete" and not opened.can_delete:  # the confirmation page too
-            raise Refused(403, clients.OWNER_ONLY.format(what="delete a plan"))
+            abort(403, description=clients.OWNER_ONLY.format(what="delete a plan"))
         record_request(db, user, opened)
         return opened
 
@@ -60,7 +56,7 @@ class ClientPlans:
         return url_for("counselor.caseload.client_page", client_id=opened.url_values["client_id"])
 
     def template_values(self) -> dict[str, Any]:
-        return {"counselor_user": current_user}
+        return {}  # the workspace's own context processor gives its layout `counselor_user`
 
 
 def record_request(db: Session, user: User, opened: OpenPlan) -> None:

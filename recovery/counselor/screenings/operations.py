@@ -1,0 +1,107 @@
+"""What the screenings child changes: saving a screening recorded with a client, its notes, the
+counselor's own choice of path, deleting it. Small keyword-only functions that never commit:
+the view commits once, with its audit event. A change that can't be made raises
+`ScreeningError` (a 422 with its words, like `clients.ClientError`).
+
+Notes and reasons are held to recovery.text's one rule for typed text (several lines allowed).
+"""
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col
+from werkzeug.exceptions import UnprocessableEntity
+
+from recovery.models import Client, ClientScreening, User
+from recovery.screening.answers import Answers
+from recovery.screening.result import ScreeningResult
+from recovery.text import text_problem
+
+MAX_NOTES_LENGTH = 4000
+MAX_REASON_LENGTH = 1000
+
+
+class ScreeningError(UnprocessableEntity):
+    """A change to a screening we turn down. Raised, it is a 422 with these words on the error
+    page, like any `abort`; a view that shows its form again catches it and shows `message`
+    there instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message)
+        self.message = message
+
+
+# Notes and reasons take several lines: what was said, what was agreed.
+notes_problem = partial(text_problem, limit=MAX_NOTES_LENGTH, what="the notes", one_line=False)
+reason_problem = partial(text_problem, limit=MAX_REASON_LENGTH, what="the reason",
+                         one_line=False)
+
+
+def summary_of(result: ScreeningResult) -> dict[str, Any]:
+    """The few numbers the history chart and the client page show, copied out of a result
+    (`ClientScreening.summary`, sealed like the result itself)."""
+    scores = {scale.scale: scale for scale in result.scores}
+
+    def score(scale: str) -> int | None:
+        found = scores.get(scale)
+        return found.score if found and found.is_applicable else None
+
+    return {
+        "severity_score": result.severity.score if result.severity.is_applicable else None,
+        "severity_max": result.severity.max,
+        "mood_score": score("mood"),
+        "anxiety_score": score("anxiety"),
+        "flag_count": len(result.flags),
+        "is_at_risk": result.is_at_risk,
+    }
+
+
+def add_screening(session: Session, *, client: Client, counselor: User, answers: Answers,
+                  result: ScreeningResult, content_version: str, notes: str,
+                  now: datetime) -> ClientScreening:
+    problem = notes_problem(notes)
+    if problem is not None:
+        raise ScreeningError(problem)
+    assert client.id is not None
+    row = ClientScreening(client_id=client.id, counselor_id=counselor.id, taken_at=now,
+                          content_version=content_version, answers=answers,
+                          result=result.to_dict(),
+                          notes=notes.strip(), summary=summary_of(result))
+    session.add(row)
+    session.flush()  # the id, for the audit event and the redirect
+    return row
+
+
+def set_notes(session: Session, *, screening: ClientScreening, notes: str) -> None:
+    problem = notes_problem(notes)
+    if problem is not None:
+        raise ScreeningError(problem)
+    screening.notes = notes.strip()
+    session.add(screening)
+
+
+def set_override(session: Session, *, screening: ClientScreening, path_id: str | None,
+                 reason: str, by: User, known_paths: frozenset[str], now: datetime) -> None:
+    """Record the counselor's own choice of path beside the engine's (which stays in `result`
+    untouched); `path_id=None` goes back to the engine's suggestion."""
+    if path_id is None:
+        screening.override_path, screening.override_reason = None, ""
+        screening.override_by, screening.override_at = None, None
+    else:
+        if path_id not in known_paths:
+            raise ScreeningError("Please choose one of the paths in the list.")
+        problem = reason_problem(reason)
+        if problem is not None:
+            raise ScreeningError(problem)
+        if not reason.strip():
+            raise ScreeningError("Please say why you chose a different path: the reason is "
+                                 "kept beside the suggestion for whoever reads this later.")
+        screening.override_path, screening.override_reason = path_id, reason.strip()
+        screening.override_by, screening.override_at = by.id, now
+    session.add(screening)
+
+
+def delete_screening(session: Session, *, screening: ClientScreening) -> None:
+    session.exec(delete(ClientScreening).where(col(ClientScreening.id) == screening.id))

@@ -1,0 +1,190 @@
+"""A saved screening with a client (`counselor.screenings.*`, under
+/counselor/clients/<id>/screenings/<screening_id>): read it, change its notes, record the
+counselor's own choice of path beside the suggested one, make a plan from it, delete it.
+
+Every view starts from `clients.client_or_404` (own or shared, or 404); deleting is the owner's
+(`clients.can_delete`, else a 403). Every read, change and deletion is audited in the same
+commit. Recording a screening is the questionnaire flow with this child's mount (mount.py).
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from recovery.content.model import Content
+from recovery.counselor import audit, clients, clock
+from recovery.counselor.auth import me
+from recovery.counselor.forms import ConfirmForm, form_problems
+from recovery.counselor.screenings import operations, queries
+from recovery.counselor.screenings.forms import NotesForm, OverrideForm
+from recovery.db import get_session
+from recovery.models import Client, ClientScreening
+from recovery.planning.build import build_draft
+from recovery.planning.draft import PlanDraft
+from recovery.plans import store as plan_store
+from recovery.plans.files import storable_problem
+from recovery.questionnaire import journey
+from recovery.screening.answers import AnswerError
+from recovery.seeds import current_content
+
+bp = Blueprint("screenings", __name__, url_prefix="/clients/<int:client_id>/screenings")
+
+FORM_EXPIRED = ("This form expired. Please go back, reload the page and try again. Nothing was "
+                "changed.")
+OLDER_QUESTIONS = ("This screening was recorded with an older set of questions, so a plan "
+                   "can't be built from it. Please record a new screening. Nothing was changed.")
+
+
+# --- A saved screening ---------------------------------------------------------------------
+
+
+@bp.get("/<int:screening_id>")
+def show(client_id: int, screening_id: int) -> ResponseReturnValue:
+    client, screening = visible_screening(client_id, screening_id)
+    audit_screening("view", screening)
+    get_session().commit()
+    return render_screening(client, screening, NotesForm(notes=screening.notes),
+                            override_form(screening))
+
+
+@bp.post("/<int:screening_id>/notes")
+def save_notes(client_id: int, screening_id: int) -> ResponseReturnValue:
+    client, screening = visible_screening(client_id, screening_id)
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return render_screening(client, screening, form, override_form(screening), status=422)
+    db = get_session()
+    operations.set_notes(db, screening=screening, notes=form.notes.data or "")
+    audit_screening("update", screening, "notes changed")
+    db.commit()
+    flash("The notes are saved.", "success")
+    return redirect(url_for(".show", client_id=client.id, screening_id=screening.id,
+                            _anchor="notes-title"), code=303)
+
+
+@bp.post("/<int:screening_id>/override")
+def override(client_id: int, screening_id: int) -> ResponseReturnValue:
+    client, screening = visible_screening(client_id, screening_id)
+    content = current_content()
+    form = OverrideForm(paths=path_choices(content))
+    if not form.validate_on_submit():
+        return render_screening(client, screening, NotesForm(notes=screening.notes), form,
+                                status=422)
+    db = get_session()
+    try:
+        operations.set_override(db, screening=screening, path_id=form.path.data or None,
+                                reason=form.reason.data or "", by=me(),
+                                known_paths=frozenset(p.id for p in content.paths),
+                                now=clock.now())
+    except operations.ScreeningError as error:
+        form.reason.errors = [error.message]
+        return render_screening(client, screening, NotesForm(notes=screening.notes), form,
+                                status=422)
+    # Which path is clinical: the event says only that one was chosen (the screening has it).
+    audit_screening("update", screening,
+                    "path chosen" if screening.override_path else "path choice cleared")
+    db.commit()
+    flash("Your choice of path is saved beside the suggestion." if screening.override_path
+          else "The screening follows the suggested path again.", "success")
+    return redirect(url_for(".show", client_id=client.id, screening_id=screening.id,
+                            _anchor="choice-title"), code=303)
+
+
+@bp.post("/<int:screening_id>/plan")
+def make_plan(client_id: int, screening_id: int) -> ResponseReturnValue:
+    """A plan for the client, built from this screening's answers, to work on together."""
+    client, screening = visible_screening(client_id, screening_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description=FORM_EXPIRED)
+    draft = draft_from(screening)
+    db = get_session()
+    assert client.id is not None
+    plan = plan_store.create_client_plan(db, draft=draft, client_id=client.id)
+    audit.record(db, user=me(), action="create", object_type="plan", object_id=plan.id or "",
+                 detail=f"client {client.id}; from screening {screening.id}")
+    db.commit()
+    flash("The plan is ready. Everything in it is a suggestion: go through it with the client "
+          "and change what doesn't fit.", "success")
+    return redirect(url_for("counselor.client_plans.show", client_id=client.id,
+                            plan_id=plan.id), code=303)
+
+
+@bp.route("/<int:screening_id>/delete", methods=["GET", "POST"])
+def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
+    client, screening = visible_screening(client_id, screening_id)
+    if not clients.can_delete(me(), client):
+        abort(403, description=clients.OWNER_ONLY.format(what="delete a screening"))
+    form = ConfirmForm()
+    db = get_session()
+    if not form.validate_on_submit():
+        audit_screening("view", screening, "delete confirmation")
+        db.commit()
+        return render_template("counselor/screening_delete.html", client=client,
+                               screening=screening, form=form)
+    audit_screening("delete", screening)
+    operations.delete_screening(db, screening=screening)
+    db.commit()
+    flash("The screening and its notes are deleted.", "success")
+    return redirect(url_for("counselor.caseload.client_page", client_id=client.id), code=303)
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def draft_from(screening: ClientScreening) -> PlanDraft:
+    """A plan built from the screening's answers; a 409 if today's questions can't read them."""
+    content = current_content()
+    try:
+        draft = build_draft(screening.answers, content, today=date.today(),
+                            locale=journey.crisis_locale_id(content))
+    except AnswerError:
+        abort(409, description=OLDER_QUESTIONS)
+    problem = storable_problem(draft)
+    if problem is not None:  # only if the content in seeds/ breaks the plan format
+        raise RuntimeError(problem)
+    return draft
+
+
+def visible_client(client_id: int) -> Client:
+    return clients.client_or_404(get_session(), me(), client_id)
+
+
+def visible_screening(client_id: int, screening_id: int) -> tuple[Client, ClientScreening]:
+    client = visible_client(client_id)
+    return client, queries.screening_or_404(get_session(), client=client,
+                                               screening_id=screening_id)
+
+
+def audit_screening(action: str, screening: ClientScreening, detail: str = "") -> None:
+    audit.record(get_session(), user=me(), action=action, object_type="screening",
+                 object_id=screening.id or "",
+                 detail=f"client {screening.client_id}" + (f"; {detail}" if detail else ""))
+
+
+def path_choices(content: Content) -> list[tuple[str, str]]:
+    return [(path.id, path.title) for path in content.paths]
+
+
+def path_titles(content: Content) -> dict[str, str]:
+    return dict(path_choices(content))
+
+
+def override_form(screening: ClientScreening) -> OverrideForm:
+    return OverrideForm(paths=path_choices(current_content()), formdata=None,
+                        data={"path": screening.override_path or "",
+                              "reason": screening.override_reason})
+
+
+def render_screening(client: Client, screening: ClientScreening, notes_form: NotesForm,
+                     choice_form: OverrideForm, *, status: int = 200) -> tuple[str, int]:
+    content = current_content()
+    result = queries.result_of(screening)
+    return render_template(
+        "counselor/screening.html", client=client, screening=screening,
+        result=result, guidance=queries.crisis_guidance(content, result),
+        notes_form=notes_form, choice_form=choice_form,
+        problems=form_problems(notes_form) + form_problems(choice_form),
+        path_titles=path_titles(content), resources=journey.crisis_resources(content),
+        locales=content.crisis_locales, can_delete=clients.can_delete(me(), client),
+        plan_form=ConfirmForm()), status
