@@ -72,7 +72,11 @@ def message_for(error: HTTPException) -> str:
     return MESSAGES.get(error.code or 500, "Something went wrong.")
 
 
-def handle_http(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | HTTPException:
+# The error page with its headers, or a redirect's exception passed through.
+HandledHTTP = tuple[str, int, list[tuple[str, str]]] | HTTPException
+
+
+def handle_http(error: HTTPException) -> HandledHTTP:
     status = error.code or 500
     if status < 400:
         return error  # redirects and the like pass through untouched

@@ -5,7 +5,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, render_template, request
 
 from recovery.content.model import Content
 from recovery.db import get_session
@@ -15,7 +15,6 @@ from recovery.planning.draft import GOAL_LABELS, PlanDraft
 from recovery.planning.vocabulary import ACTION_LABELS, MEETING_LABELS, RANK_LABELS
 from recovery.plans import sections, store
 from recovery.plans.forms import PlanForm
-from recovery.plans.requests import Refused
 from recovery.plans.trigger_section import kind_labels, trigger_library
 from recovery.seeds import current_content
 
@@ -58,14 +57,14 @@ def render_edit(plan: RelapsePlan, draft: PlanDraft, section: sections.Section,
 def arg_number(name: str) -> int:
     value = request.args.get(name, "")
     if not re.fullmatch(r"[0-9]{1,9}", value):
-        raise Refused(400, "Please choose two versions of the plan to compare.")
+        abort(400, description="Please choose two versions of the plan to compare.")
     return int(value)
 
 
 def revision_or_404(plan: RelapsePlan, number: int) -> PlanRevision:
     row = store.revision(get_session(), plan=plan, number=number)
     if row is None:
-        raise Refused(404, f"This plan has no version {number}.")
+        abort(404, description=f"This plan has no version {number}.")
     return row
 
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     g,
@@ -54,7 +55,6 @@ from recovery.plans.files import plan_to_json, storable_problem
 from recovery.plans.forms import PlanFileForm
 from recovery.plans.requests import (
     NOT_FOUND,
-    Refused,
     check_body,
     handle_plan_requests,
     posted_base_revision,
@@ -158,7 +158,7 @@ handle_plan_requests(bp)
 def find_plan() -> RelapsePlan:
     plan = mount().find(get_session(), opened())
     if plan is None:
-        raise Refused(404, NOT_FOUND)
+        abort(404, description=NOT_FOUND)
     return plan
 
 
@@ -182,7 +182,7 @@ def edit(section_id: str) -> Response | tuple[str, int]:
     content = current_content()
     section = sections.find(section_id, draft)
     if section is None:
-        raise Refused(404, "This plan has no such section to edit.")
+        abort(404, description="This plan has no such section to edit.")
     if request.method == "GET":
         return render_edit(plan, draft, section, section.form(draft, content))
     base = posted_base_revision()

@@ -1,5 +1,6 @@
-"""What every plan page shares about requests: the body limits and CSRF check, refusals with a
-message for the person, the 409 page for a stale save, and reading posted forms and files.
+"""What every plan page shares about requests: the body limits and CSRF check, the 413 and 409
+pages (a body too big; a stale save), and reading posted forms and files. Refusals are
+`abort(status, description=...)`, as everywhere (recovery/errors.py).
 
 Used by both plan blueprints: the plain pages (recovery.plans.views) and the pages of one plan
 (recovery.plans.pages), wherever those are mounted.
@@ -7,11 +8,11 @@ Used by both plan blueprints: the plain pages (recovery.plans.views) and the pag
 
 import re
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from recovery.db import get_session
-from recovery.errors import render_error
+from recovery.errors import HandledHTTP, handle_http
 from recovery.models import RelapsePlan
 from recovery.planning.diff import Change, diff_drafts
 from recovery.planning.draft import PlanDraft
@@ -30,16 +31,10 @@ NOT_FOUND = ("We couldn't find that plan. Please check the link; if the plan was
              "gone for good.")
 # Field names (their last part) that hold ticks and choices rather than typed text.
 CHOICE_FIELDS = frozenset({"kind", "rank", "goal", "crisis_locale", "add", "remove"})
+TOO_LARGE = (f"That was more than {MAX_FILE_BYTES // 1024} KB, which is more than any plan from "
+             "this app holds." + NOTHING_CHANGED)
 STALE_FORM = ("This form is missing the version of the plan it was opened on, so we can't tell "
               "whether it is up to date. Please reload the page and try again." + NOTHING_CHANGED)
-
-
-class Refused(Exception):
-    """A request we turn down with a status and a message for the person."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status, self.message = status, message
-        super().__init__(message)
 
 
 def handle_plan_requests(bp: Blueprint) -> None:
@@ -47,7 +42,6 @@ def handle_plan_requests(bp: Blueprint) -> None:
     # These pages check CSRF themselves, after raising the body limit for plan files: the
     # app-wide check would read the body first, under the app's smaller limit.
     csrf.exempt(bp)
-    bp.register_error_handler(Refused, refused)
     bp.register_error_handler(RequestEntityTooLarge, too_large)
     bp.register_error_handler(store.PlanConflict, conflict)
 
@@ -75,13 +69,12 @@ def check_body() -> None:
 # --- Error pages -----------------------------------------------------------------------------
 
 
-def refused(error: Refused) -> tuple[str, int]:
-    return render_error(error.status, error.message)
-
-
-def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
-    return render_error(413, f"That was more than {MAX_FILE_BYTES // 1024} KB, which is more "
-                             "than any plan from this app holds." + NOTHING_CHANGED)
+def too_large(error: RequestEntityTooLarge) -> HandledHTTP:
+    """A body over the page's limit gets words about plans; a 413 a view gave words of its own
+    (`abort(413, description=...)`) keeps them."""
+    if error.description == RequestEntityTooLarge.description:
+        error = RequestEntityTooLarge(description=TOO_LARGE)
+    return handle_http(error)
 
 
 def conflict(error: store.PlanConflict) -> tuple[str, int]:
@@ -122,13 +115,14 @@ def typed_text(limit: int = 100) -> list[str]:
 def posted_base_revision() -> int:
     values = request.form.getlist("base_revision")
     if len(values) != 1 or not re.fullmatch(r"[0-9]{1,9}", values[0]):
-        raise Refused(400, STALE_FORM)
+        abort(400, description=STALE_FORM)
     return int(values[0])
 
 
 def refuse_odd_shape(problem: str | None) -> None:
     if problem is not None:
-        raise Refused(400, f"{problem} Please reload the page and try again." + NOTHING_CHANGED)
+        abort(400, description=f"{problem} Please reload the page and try again."
+                               + NOTHING_CHANGED)
 
 
 def uploaded_draft(form: PlanFileForm) -> PlanDraft | None:
@@ -143,7 +137,7 @@ def uploaded_draft(form: PlanFileForm) -> PlanDraft | None:
         return read_plan_file(upload.read(MAX_FILE_BYTES + 1))
     except PlanFileError as error:
         if error.is_too_large:
-            raise Refused(413, error.message + NOTHING_CHANGED) from None
+            abort(413, description=error.message + NOTHING_CHANGED)
         form.plan_file.errors.append(error.message + NOTHING_CHANGED)
         return None
 

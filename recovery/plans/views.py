@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from sqlmodel import Session
 from werkzeug.routing import BaseConverter
@@ -28,7 +37,6 @@ from recovery.plans.forms import PlanFileForm
 from recovery.plans.pages import OpenPlan
 from recovery.plans.requests import (
     NOTHING_CHANGED,
-    Refused,
     check_body,
     handle_plan_requests,
     status_for,
@@ -104,8 +112,8 @@ def new() -> Response:
     content = current_content()
     answers = journey.answers()
     if not journey.is_complete(content, answers):
-        raise Refused(409, "Please answer all the questions first: the plan is built from your "
-                           "result." + NOTHING_CHANGED)
+        abort(409, description="Please answer all the questions first: the plan is built "
+                                "from your result." + NOTHING_CHANGED)
     return create_plan_from(answers, content)
 
 
@@ -115,7 +123,7 @@ def new_from_result(token: str) -> Response:
     """A plan from a saved result (its answers, not today's session)."""
     assessment = result_store.get_assessment(get_session(), token=token)
     if assessment is None:
-        raise Refused(404, "We couldn't find that saved result. It may have been deleted.")
+        abort(404, description="We couldn't find that saved result. It may have been deleted.")
     return create_plan_from(assessment.answers, current_content())
 
 
@@ -139,9 +147,9 @@ def create_plan_from(answers: Answers, content: Content) -> Response:
         draft = build_draft(answers, content, today=date.today(),
                             locale=journey.crisis_locale_id(content))
     except AnswerError:
-        raise Refused(409, "This result was saved with an older set of questions, so we can't "
-                           "build a plan from it. Please take the check again." + NOTHING_CHANGED
-                      ) from None
+        abort(409, description="This result was saved with an older set of questions, so we "
+                                "can't build a plan from it. Please take the check again."
+                                + NOTHING_CHANGED)
     problem = storable_problem(draft)
     if problem is not None:  # only if the content in seeds/ breaks the plan format
         raise RuntimeError(problem)
