@@ -153,7 +153,7 @@ def visible_client(client_id: int) -> Client:
 def visible_screening(client_id: int, screening_id: int) -> tuple[Client, ClientScreening]:
     client = visible_client(client_id)
     return client, queries.screening_or_404(get_session(), client=client,
-                                               screening_id=screening_id)
+                                            screening_id=screening_id)
 
 
 def audit_screening(action: str, screening: ClientScreening, detail: str = "") -> None:
