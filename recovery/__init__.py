@@ -16,7 +16,18 @@ if TYPE_CHECKING:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: defaults, then instance/config.py, then RECOVERY_* variables."""
-    from recovery import cli, config, db, errors, logs, security, seeds, startup, templating
+    from recovery import (
+        cli,
+        config,
+        db,
+        errors,
+        logs,
+        routing,
+        security,
+        seeds,
+        startup,
+        templating,
+    )
 
     app = logs.RecoveryFlask(__name__, instance_relative_config=True,
                              template_folder="../templates", static_folder="../static")
@@ -28,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    routing.init_app(app, app.extensions[seeds.EXTENSION_KEY])
     register_blueprints(app)
     cli.init_app(app)
     return app

@@ -24,7 +24,6 @@ from sqlalchemy import Connection, Engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
-from werkzeug.routing import IntegerConverter, Map
 
 from recovery import config
 
@@ -289,24 +288,8 @@ def setup_command() -> None:
     click.echo("Setup complete.")
 
 
-# Our ids are INTEGER columns: PostgreSQL refuses a larger number outright (an error, not "no
-# row"), so a URL holding one must not reach the database.
-LARGEST_ID = 2**31 - 1
-
-
-class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in every route: a non-negative whole number an INTEGER id can hold; anything
-    bigger doesn't match the route, so it is a 404 like any other id that doesn't exist."""
-
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = LARGEST_ID, signed: bool = False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
 def init_app(app: Flask) -> None:
     """Create the app's engine and register session teardown and the database CLI commands."""
-    # Before any blueprint adds its routes: a rule takes its converter when it is added.
-    app.url_map.converters["int"] = DatabaseIdConverter
     # Created eagerly: engines connect lazily, and this avoids a creation race between threads.
     app.extensions[ENGINE_KEY] = make_engine(
         app.config["DATABASE_URL"], connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],

@@ -22,9 +22,7 @@ from flask import (
     request,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from sqlmodel import Session
-from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from recovery.content.model import Content
@@ -47,20 +45,11 @@ from recovery.questionnaire import store as result_store
 from recovery.screening.answers import AnswerError, Answers
 from recovery.security import plan_creation_limit
 from recovery.seeds import current_content
-from recovery.tokens import TOKEN_PATTERN
 
 bp = Blueprint("plans", __name__)
 
 PLAN_CREATED = ("Your plan is ready. Keep this page's link somewhere private: anyone who has it "
                 "can open and change your plan.")
-
-
-@bp.record_once
-def add_token_converter(state: BlueprintSetupState) -> None:
-    """`<token:...>` matches only the shape of a private link, so /plans/new and /plans/import
-    never look like a plan (a wrong method there is a 405) and junk never reaches the database."""
-    state.app.url_map.converters["token"] = type(
-        "TokenConverter", (BaseConverter,), {"regex": TOKEN_PATTERN})
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,11 @@ mount's own URL values (a client's id) are taken off before the views and put ba
 are built.
 """
 
-import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from recovery.content.model import Step
@@ -29,7 +27,7 @@ from recovery.questionnaire.forms import answers_from, build_step_form
 from recovery.questionnaire.mounts import ScreeningMount
 from recovery.screening.answers import Answers
 from recovery.security import limiter
-from recovery.seeds import EXTENSION_KEY, current_content
+from recovery.seeds import current_content
 
 bp = Blueprint("flow", __name__)
 MOUNTS_KEY = "recovery.screening_mounts"  # app.extensions: {registered name: ScreeningMount}
@@ -40,16 +38,6 @@ def remember_mount(state: BlueprintSetupState) -> None:
     # By the full dotted name (`request.blueprint`): "counselor.client_screening" when nested.
     name = f"{state.name_prefix}.{state.name}".lstrip(".")
     state.app.extensions.setdefault(MOUNTS_KEY, {})[name] = state.options["mount"]
-
-
-@bp.record_once
-def add_step_converter(state: BlueprintSetupState) -> None:
-    """`<step:...>` matches only real step ids, so /screening/save and friends never look like
-    a step: a wrong method there is a 405, and an unknown step is a 404."""
-    steps = state.app.extensions[EXTENSION_KEY].questionnaire.steps
-    pattern = "|".join(re.escape(step.id) for step in steps)
-    state.app.url_map.converters["step"] = type(
-        "StepConverter", (BaseConverter,), {"regex": f"(?:{pattern})"})
 
 
 def current_mount() -> ScreeningMount:
