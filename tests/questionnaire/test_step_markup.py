@@ -16,6 +16,7 @@ from recovery.content.model import Content, Step
 from recovery.questionnaire import journey
 from recovery.questionnaire.forms import StepForm, build_step_form
 from recovery.screening.answers import visible_items
+from recovery.templating import ChoiceQuestion
 from tests.screening_results import LOW_RISK_KETAMINE
 
 
@@ -36,9 +37,10 @@ def answer_sets(content: Content) -> list[dict[str, Any]]:
 
 
 def questions(app: Flask, form: StepForm) -> Markup:
-    """The step's questions as the step page writes them."""
-    macro = app.jinja_env.get_template("_macros/forms.html").module.choice_question  # type: ignore[attr-defined]
-    return Markup("".join(macro(form[name], autofocus=index == 0 and not form.errors)
+    """The step's questions as the step page writes them (through the cache of written
+    questions, recovery/templating.py, so every answer set here also tests it)."""
+    write = app.jinja_env.globals["choice_question"]
+    return Markup("".join(write(form[name], autofocus=index == 0 and not form.errors)
                           for index, name in enumerate(form.item_ids)))
 
 
@@ -141,3 +143,22 @@ def test_the_focus_goes_to_the_chosen_radio_button(app: Flask) -> None:
                                journey.subject(content, LOW_RISK_KETAMINE))
         markup = str(questions(app, form))
     assert f' autofocus checked id="{first.id}-{index}"' in markup
+
+
+def test_a_question_written_from_the_cache_is_the_one_the_macro_writes(app: Flask) -> None:
+    """`choice_question` caches each question's markup on what the macro reads (ChoiceQuestion):
+    over every answer set, the cached writing equals a fresh one."""
+    content: Content = app.extensions["recovery.content"]
+    write = app.jinja_env.globals["choice_question"]
+    macro = app.jinja_env.get_template("_macros/forms.html").module.choice_question  # type: ignore[attr-defined]
+    written = 0
+    with app.test_request_context(method="POST"):
+        for answers in answer_sets(content):
+            subject = journey.subject(content, answers)
+            for step in content.questionnaire.steps:
+                form = build_step_form(step, answers, subject)
+                for index, name in enumerate(form.item_ids):
+                    fresh = Markup(macro(ChoiceQuestion.of(form[name]), autofocus=index == 0))
+                    assert write(form[name], autofocus=index == 0) == fresh
+                    written += 1
+        assert written > 200
