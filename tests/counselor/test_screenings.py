@@ -440,16 +440,61 @@ def test_the_history_shows_every_screening_as_a_chart_and_a_table(
     page = casey.get(f"{base(client_id)}/history")
     assert page.status_code == 200
     markup = page.get_data(as_text=True)
-    assert ('<svg viewBox="0 0 640 260" role="img" aria-labelledby="chart-title chart-desc"'
-            in markup)
+    assert markup.count('role="img"') == 3  # the checklist, the scores, the flags
     assert "2 screenings from 02 February 2030 to 04 March 2030" in text(page)
-    assert markup.count('<circle class="point series-severity"') == 2
+    # Ketamine's two points and low mood's two, and the two legends' swatches.
+    assert markup.count('<circle class="marker style-1"') == 2 + 2 + 2
     rows = re.findall(r'<tr>\s*<th scope="row"><a href="[^"]+/screenings/(\d+)"', markup)
     assert rows == [str(second), str(first)]  # newest first, every one
     assert "4 of 10" in text(page) and "0 of 10" in text(page)
     assert f"{base(client_id)}/plans/{plan_id}/compare?from=1&amp;to=2" in markup
     assert ("view", str(client_id), "history") in [
         (a, o, d) for a, _u, o, d in audit_actions(db_session)]
+
+
+ALCOHOL = LOW_RISK | {"substance": "alcohol", "c_more_than_meant": "yes", "c_cut_down": "yes",
+                     "c_time_spent": "yes", "c_craving": "yes", "c_duties": "yes",
+                     "c_tolerance": "yes", "c_withdrawal": "yes", "depressant_daily": "no"}
+
+
+def test_another_substance_is_another_line_and_the_table_names_it(
+        casey: FlaskClient, client_id: int, clock: Clock, db_session: Session) -> None:
+    """A ketamine screening (0 of 10) and a later alcohol one (7 of 11) are two series on a
+    time axis, never one line that climbs like a relapse."""
+    first = save_screening(casey, client_id, LOW_RISK)
+    earlier = db_session.get(ClientScreening, first)
+    assert earlier is not None
+    earlier.taken_at = clock.now - timedelta(days=60)
+    db_session.add(earlier)
+    db_session.commit()
+    save_screening(casey, client_id, ALCOHOL)
+    page = casey.get(f"{base(client_id)}/history")
+    markup, words = page.get_data(as_text=True), text(page)
+    assert "Ketamine (share of 10 areas)" in words and "Alcohol (share of 11 areas)" in words
+    checklist = markup[markup.index('aria-labelledby="checklist-title'):]
+    checklist = checklist[:checklist.index("</svg>")]
+    assert checklist.count("<polyline") == 0  # one screening per substance: no line joins them
+    assert checklist.count('class="marker style-1"') == 1
+    assert checklist.count('class="marker style-2"') == 1
+    cells = re.findall(r"<td>([^<]*)</td>", markup)
+    assert cells[:2] == ["Alcohol", "7 of 11"] and "Ketamine" in cells and "0 of 10" in cells
+
+
+def test_summaries_saved_before_they_named_the_substance_are_completed(
+        casey: FlaskClient, client_id: int, db_session: Session) -> None:
+    screening_id = save_screening(casey, client_id, HEAVY)
+    row = db_session.get(ClientScreening, screening_id)
+    assert row is not None
+    row.summary = {key: row.summary[key] for key in (
+        "severity_score", "severity_max", "mood_score", "anxiety_score", "flag_count",
+        "is_at_risk")}  # as revision 0007 wrote them
+    db_session.add(row)
+    db_session.commit()
+    page = casey.get(f"{base(client_id)}/history")
+    assert page.status_code == 200
+    assert "Ketamine (share of 10 areas)" in text(page) and "Low mood (share of 6)" in text(page)
+    db_session.expire_all()
+    assert "substance" not in db_session.get(ClientScreening, screening_id).summary  # read only
 
 
 def test_with_encryption_on_the_pages_read_sealed_screenings(
@@ -467,7 +512,7 @@ def test_with_encryption_on_the_pages_read_sealed_screenings(
 
     history = browser.get(f"{base(client_id)}/history")
     assert history.status_code == 200
-    assert history.get_data(as_text=True).count('<circle class="point series-severity"') == 1
+    assert "Ketamine (share of 10 areas)" in text(history)
     assert "4 of 10" in text(history)
     assert "Dual-diagnosis (integrated) treatment" in text(history)  # the chosen path
     assert "4 of 10" in text(browser.get(f"{base(client_id)}"))

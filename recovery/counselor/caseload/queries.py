@@ -60,7 +60,7 @@ class History:
 def history(session: Session, *, client: Client) -> History:
     plans = plan_store.client_plans(session, client_id=client.id or 0)
     return History(
-        rows=screenings.history_rows(screenings.summaries(session, client=client)),
+        rows=screenings.history_rows(session, screenings.summaries(session, client=client)),
         plans=plans,
         revisions=plan_store.revision_summaries(
             session, plan_ids=[plan.id for plan in plans if plan.id is not None]))

@@ -26,7 +26,7 @@ from recovery.db import get_session
 from recovery.models import Client, User
 from recovery.pagination import page_number
 from recovery.plans import store as plan_store
-from recovery.screening.history import history_chart
+from recovery.screening.history import history_charts
 from recovery.seeds import current_content
 from recovery.templating import count_of
 
@@ -155,14 +155,14 @@ def delete_client(client_id: int) -> ResponseReturnValue:
 
 @bp.get("/clients/<int:client_id>/history")
 def history(client_id: int) -> ResponseReturnValue:
-    """Every screening (a chart, and the same numbers as a table) and every plan revision."""
+    """Every screening (charts, and the same numbers as a table) and every plan revision."""
     client = visible_client(client_id)
     found = queries.history(get_session(), client=client)
     audit_client("view", client, "history")
     get_session().commit()
-    chart = history_chart([row.point for row in found.rows]) if found.rows else None
+    charts = history_charts([row.point for row in found.rows]) if found.rows else None
     return render_template("counselor/history.html", client=client, rows=found.rows,
-                           chart=chart, plans=found.plans, revisions=found.revisions,
+                           charts=charts, plans=found.plans, revisions=found.revisions,
                            path_titles={path.id: path.title for path in current_content().paths})
 
 

@@ -40,8 +40,10 @@ reason_problem = partial(text_problem, limit=MAX_REASON_LENGTH, what="the reason
 
 
 def summary_of(result: ScreeningResult) -> dict[str, Any]:
-    """The few numbers the history chart and the client page show, copied out of a result
-    (`ClientScreening.summary`, sealed like the result itself)."""
+    """The few facts the history charts and the client page show, copied out of a result
+    (`ClientScreening.summary`, sealed like the result itself). Summaries saved before the
+    substance and the scales' maxima were added lack them: `queries.history_rows` works them
+    out again from the result."""
     scores = {scale.scale: scale for scale in result.scores}
 
     def score(scale: str) -> int | None:
@@ -49,13 +51,23 @@ def summary_of(result: ScreeningResult) -> dict[str, Any]:
         return found.score if found and found.is_applicable else None
 
     return {
+        "substance": result.substance,
+        "substance_name": short_name(result.substance_label),
         "severity_score": result.severity.score if result.severity.is_applicable else None,
         "severity_max": result.severity.max,
         "mood_score": score("mood"),
+        "mood_max": scores["mood"].max if "mood" in scores else 0,
         "anxiety_score": score("anxiety"),
+        "anxiety_max": scores["anxiety"].max if "anxiety" in scores else 0,
         "flag_count": len(result.flags),
         "is_at_risk": result.is_at_risk,
     }
+
+
+def short_name(label: str) -> str:
+    """An option's label without its explanation in brackets: "Ketamine (also called K...)" is
+    "Ketamine", short enough for a chart's legend and a table column."""
+    return label.split(" (", 1)[0].strip() or label
 
 
 def add_screening(session: Session, *, client: Client, counselor: User, answers: Answers,

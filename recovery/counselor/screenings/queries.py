@@ -6,12 +6,15 @@ only through `clients.client_or_404`, so there is still one access rule.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask import abort
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from recovery.content.model import Content
+from recovery.counselor.screenings.operations import summary_of
 from recovery.models import Client, ClientScreening
 from recovery.screening.history import HistoryPoint
 from recovery.screening.result import ScreeningResult
@@ -58,16 +61,37 @@ def summaries(session: Session, *, client: Client, limit: int | None = None
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One screening in the history table (the chart's points, in words)."""
+    """One screening in the history table (the charts' points, in words)."""
 
     screening: ClientScreening
     point: HistoryPoint
 
 
-def history_rows(rows: list[ClientScreening]) -> list[HistoryRow]:
-    return [HistoryRow(row, HistoryPoint(
-        taken_at=row.taken_at, severity=row.severity_score, severity_max=row.severity_max,
-        mood=row.mood_score, anxiety=row.anxiety_score, flags=row.flag_count)) for row in rows]
+# What every summary holds now; older ones are completed from their result.
+SUMMARY_KEYS = frozenset({"substance", "substance_name", "mood_max", "anxiety_max"})
+
+
+def history_rows(session: Session, rows: list[ClientScreening]) -> list[HistoryRow]:
+    """The rows with their points. Summaries saved before they named the substance are
+    worked out again from their results: one more query, for those rows only."""
+    summaries = {row.id: row.summary for row in rows}
+    older = [row.id for row in rows if not SUMMARY_KEYS <= set(row.summary)]
+    if older:
+        for row_id, result in session.exec(
+                select(ClientScreening.id, ClientScreening.result)
+                .where(col(ClientScreening.id).in_(older))).all():
+            summaries[row_id] = summary_of(ScreeningResult.from_dict(result))
+    return [HistoryRow(row, point_of(row.taken_at, summaries[row.id])) for row in rows]
+
+
+def point_of(taken_at: datetime, summary: dict[str, Any]) -> HistoryPoint:
+    return HistoryPoint(
+        taken_at=taken_at, substance=summary["substance"],
+        substance_name=summary["substance_name"], severity=summary["severity_score"],
+        severity_max=summary["severity_max"], mood=summary["mood_score"],
+        mood_max=summary["mood_max"], anxiety=summary["anxiety_score"],
+        anxiety_max=summary["anxiety_max"], flags=summary["flag_count"],
+        at_risk=summary["is_at_risk"])
 
 
 def crisis_guidance(content: Content, result: ScreeningResult) -> list[str]:
