@@ -185,8 +185,9 @@ class AuditEvent(SQLModel, table=True):
 
 class Client(SQLModel, table=True):
     """A person on a counselor's caseload, known by a random pseudonymous `code` (never derived
-    from the name); the name is optional. Later tables (screenings, plans, notes) hang off
-    `client.id` with ON DELETE CASCADE, so deleting a client erases everything about them."""
+    from the name); the name and the clinic's record number are optional. Later tables
+    (screenings, plans, notes) hang off `client.id` with ON DELETE CASCADE, so deleting a
+    client erases everything about them."""
 
     id: int | None = Field(default=None, primary_key=True)
     # The owner. RESTRICT (the default): accounts are disabled, not deleted, so a caseload is
@@ -194,6 +195,11 @@ class Client(SQLModel, table=True):
     counselor_id: int = Field(foreign_key="user_account.id", index=True)
     code: str = Field(max_length=20, unique=True, index=True)
     name: str | None = Field(default=None, max_length=80)
+    # The clinic's own record number, optional (clients.record_number_problem says what it may
+    # hold). In clear like the name and the code: the caseload search reads all three, and a
+    # sealed value could only be found by an exact match on a keyed hash. The PDF summary and
+    # anything else that shows it read `client.record_number` (None when not given).
+    record_number: str | None = Field(default=None, max_length=30, index=True)
     consent_given_at: datetime
     # Sealed like the screening notes; its length is checked on the plain text (note_problem).
     consent_note: str = Field(default="", sa_type=SealedText)

@@ -267,6 +267,31 @@ def test_undoing_0008_drops_only_the_unknown_address_counts(empty_engine: Engine
         assert session.exec(select(func.count()).select_from(UnknownAddressAttempts)).one() == 0
 
 
+def test_undoing_0009_drops_only_the_record_numbers(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        owner = User(email="casey@example.org", display_name="Casey", role="counselor",
+                     password_hash="x")
+        session.add(owner)
+        session.flush()
+        assert owner.id is not None
+        session.add(Client(counselor_id=owner.id, code="C-2222-3333", name="Ada",
+                           record_number="MRN-1", consent_given_at=NOW))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0008")
+
+    columns = {column["name"] for column in inspect(empty_engine).get_columns("client")}
+    assert "record_number" not in columns and "name" in columns
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM client")).scalar_one() == "Ada"
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT record_number FROM client")).scalar_one() is None
+
+
 def test_session_database_matches_models(app: Flask) -> None:
     assert db.database_is_current(app)
     assert schema_diff(db.get_engine(app)) == []

@@ -1,6 +1,7 @@
 """Who may open a client, and what they may do to it: the one access rule of the workspace,
 shared by every child that touches a client (caseload, screenings, plans, handouts). Also the
-rules for what a client's fields may hold, and their pseudonymous codes.
+rules for what a client's fields may hold (name, note, the clinic's record number), and their
+pseudonymous codes.
 
 Access is decided in one place, `client_or_404`: a counselor sees their own clients and those
 shared with them, and nothing else; everyone else gets a 404, so a guessed id reveals nothing,
@@ -10,6 +11,7 @@ once it is open is decided here too (`can_delete`, `can_share`): see "Access" be
 The caseload's reads and writes are in `caseload/queries.py` and `caseload/operations.py`.
 """
 
+import re
 import secrets
 from functools import partial
 
@@ -28,6 +30,9 @@ CODE_GROUP_LENGTH = 4
 MAX_NAME_LENGTH = 80
 MAX_NOTE_LENGTH = 200
 MAX_QUERY_LENGTH = 80
+MAX_RECORD_NUMBER_LENGTH = 30
+# A clinic's record number: letters and digits, with spaces, dots, slashes and dashes between.
+RECORD_NUMBER = re.compile(r"[A-Za-z0-9]([A-Za-z0-9 ./-]*[A-Za-z0-9])?")
 PAGE_SIZE = 25
 
 
@@ -48,6 +53,18 @@ class ClientError(UnprocessableEntity):
 name_problem = partial(text_problem, limit=MAX_NAME_LENGTH, what="the name", one_line=True)
 note_problem = partial(text_problem, limit=MAX_NOTE_LENGTH, what="the note", one_line=True)
 query_problem = partial(text_problem, limit=MAX_QUERY_LENGTH, what="the search", one_line=True)
+
+
+def record_number_problem(text: str) -> str | None:
+    """What is wrong with a clinic record number (empty is fine: it is optional)."""
+    number = text.strip()
+    if len(number) > MAX_RECORD_NUMBER_LENGTH:
+        return (f"Please keep the record number to {MAX_RECORD_NUMBER_LENGTH} characters or "
+                "fewer.")
+    if number and not RECORD_NUMBER.fullmatch(number):
+        return ("A record number may hold only letters A to Z, digits, and spaces, dots, "
+                "slashes or dashes between them.")
+    return None
 
 
 def new_code() -> str:

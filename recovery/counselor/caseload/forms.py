@@ -1,5 +1,5 @@
-"""The caseload child's forms: adding a client (with consent), renaming, sharing and stopping
-sharing."""
+"""The caseload child's forms: adding a client (with consent), their name and record number,
+sharing and stopping sharing."""
 
 from typing import Any
 
@@ -12,12 +12,23 @@ from recovery.counselor.forms import check_with, strip
 from recovery.models import User
 
 
+def record_number_field() -> StringField:
+    return StringField(
+        "Clinic record number (optional)", filters=[strip],
+        description=f"Your clinic's own number for this client, to find them by. At most "
+                    f"{clients.MAX_RECORD_NUMBER_LENGTH} letters, digits, spaces, dots, "
+                    "slashes or dashes.",
+        validators=[check_with(clients.record_number_problem)],
+    )
+
+
 class NewClientForm(FlaskForm):
     name = StringField(
         "Name (optional)", filters=[strip],
         description="Leave this empty to know the client only by their code.",
         validators=[check_with(clients.name_problem)],
     )
+    record_number = record_number_field()
     consent = BooleanField(
         "The client agreed to their answers being recorded here",
         validators=[InputRequired("Please ask the client first, and tick this box only if "
@@ -32,11 +43,14 @@ class NewClientForm(FlaskForm):
 
 
 class RenameClientForm(FlaskForm):
+    """The client's name and record number, changed together."""
+
     name = StringField(
         "Name (optional)", filters=[strip],
         description="Leave this empty to know the client only by their code.",
         validators=[check_with(clients.name_problem)],
     )
+    record_number = record_number_field()
 
 
 class ShareClientForm(FlaskForm):

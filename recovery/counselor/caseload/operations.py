@@ -1,4 +1,4 @@
-"""What the caseload pages change: adding, renaming, sharing, stopping sharing and deleting a
+"""What the caseload pages change: adding, renaming (and the record number), sharing, stopping sharing and deleting a
 client. Small keyword-only functions that never commit: the view commits once, with its audit
 event. A change that can't be made raises `clients.ClientError` (a 422 with its words)."""
 
@@ -8,19 +8,26 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from recovery.counselor import users
-from recovery.counselor.clients import ClientError, name_problem, new_code, note_problem
+from recovery.counselor.clients import (
+    ClientError,
+    name_problem,
+    new_code,
+    note_problem,
+    record_number_problem,
+)
 from recovery.models import Client, ClientShare, User
 
 
 def create_client(session: Session, *, owner: User, name: str, consent_note: str,
-                  now: datetime) -> Client:
+                  now: datetime, record_number: str = "") -> Client:
     """Add a client with a fresh unique code; the caller has checked that consent was given."""
-    problem = name_problem(name) or note_problem(consent_note)
+    problem = (name_problem(name) or note_problem(consent_note)
+               or record_number_problem(record_number))
     if problem is not None:
         raise ClientError(problem)
     assert owner.id is not None
     client = Client(counselor_id=owner.id, code=unused_code(session), name=name.strip() or None,
-                    consent_given_at=now, consent_note=consent_note.strip(), created_at=now,
+                    record_number=record_number.strip() or None, consent_given_at=now, consent_note=consent_note.strip(), created_at=now,
                     updated_at=now)
     session.add(client)
     session.flush()  # the id, for the audit event
@@ -36,13 +43,20 @@ def unused_code(session: Session) -> str:
     return code
 
 
-def rename(session: Session, *, client: Client, name: str, now: datetime) -> None:
-    problem = name_problem(name)
+def set_details(session: Session, *, client: Client, name: str, record_number: str,
+                now: datetime) -> list[str]:
+    """Change the client's name and record number; returns which of them changed ("name",
+    "record number"), for the audit event, which never says what they are."""
+    problem = name_problem(name) or record_number_problem(record_number)
     if problem is not None:
         raise ClientError(problem)
-    client.name = name.strip() or None
+    new = {"name": name.strip() or None, "record_number": record_number.strip() or None}
+    changed = [field for field, value in new.items() if getattr(client, field) != value]
+    for field in changed:
+        setattr(client, field, new[field])
     client.updated_at = now
     session.add(client)
+    return [field.replace("_", " ") for field in changed]
 
 
 def share(session: Session, *, client: Client, email: str, now: datetime) -> User:

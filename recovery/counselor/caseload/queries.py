@@ -20,10 +20,11 @@ RECENT_SCREENINGS = 5
 def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
              size: int = PAGE_SIZE) -> CaseloadPage:
     """Page `number` (from 1) of the clients `user` may open, newest first, optionally only
-    those whose code or name contains `query` (any case). Two queries, whatever the size."""
+    those whose code, name or record number contains `query` (any case). Two queries,
+    whatever the size."""
     conditions = [visible_to(user)]
     if query.strip():
-        conditions.append(code_or_name_contains(query.strip()))
+        conditions.append(code_name_or_number_contains(query.strip()))
     total = session.exec(select(func.count()).select_from(Client).where(*conditions)).one()
     rows = session.exec(select(Client).where(*conditions)
                         .order_by(col(Client.created_at).desc(), col(Client.id).desc())
@@ -31,13 +32,14 @@ def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
     return CaseloadPage(rows=list(rows), number=number, size=size, total=int(total))
 
 
-def code_or_name_contains(query: str) -> ColumnElement[bool]:
-    """The condition for clients whose code or name contains `query`, in any case."""
+def code_name_or_number_contains(query: str) -> ColumnElement[bool]:
+    """The condition for clients whose code, name or record number contains `query`, in any
+    case."""
     # Escape LIKE's wildcards: a search for "50%" means those characters.
     pattern = "%" + (query.lower().replace("\\", "\\\\").replace("%", "\\%")
                      .replace("_", "\\_")) + "%"
-    return or_(func.lower(col(Client.code)).like(pattern, escape="\\"),
-               func.lower(col(Client.name)).like(pattern, escape="\\"))
+    return or_(*(func.lower(col(column)).like(pattern, escape="\\")
+                 for column in (Client.code, Client.name, Client.record_number)))
 
 
 def shares(session: Session, *, client: Client) -> list[User]:

@@ -67,6 +67,7 @@ def new_client() -> ResponseReturnValue:
     db = get_session()
     client = operations.create_client(db, owner=me(), name=form.name.data or "",
                                       consent_note=form.consent_note.data or "",
+                                      record_number=form.record_number.data or "",
                                       now=clock.now())
     audit_client("create", client, f"code {client.code}")
     db.commit()
@@ -89,11 +90,14 @@ def rename_client(client_id: int) -> ResponseReturnValue:
     form = RenameClientForm()
     if not form.validate_on_submit():
         return render_client(client, rename_form=form, status=422)
-    operations.rename(get_session(), client=client, name=form.name.data or "", now=clock.now())
-    # The detail says that the name changed, never what it is.
-    audit_client("update", client, f"code {client.code}; name changed")
+    changed = operations.set_details(get_session(), client=client, name=form.name.data or "",
+                                     record_number=form.record_number.data or "",
+                                     now=clock.now())
+    # The detail says what changed, never what it is now.
+    audit_client("update", client, f"code {client.code}; {' and '.join(changed) or 'nothing'}"
+                                   " changed")
     get_session().commit()
-    flash("The name is saved.", "success")
+    flash("The name and record number are saved.", "success")
     return redirect(url_for(".client_page", client_id=client_id), code=303)
 
 
@@ -195,7 +199,8 @@ def render_client(client: Client, *, rename_form: RenameClientForm | None = None
     form's post)."""
     db = get_session()
     shares = queries.shares(db, client=client)
-    rename_form = rename_form or RenameClientForm(formdata=None, name=client.name or "")
+    rename_form = rename_form or RenameClientForm(formdata=None, name=client.name or "",
+                                                  record_number=client.record_number or "")
     share_form = share_form or ShareClientForm(formdata=None)
     stop_form = stop_form or StopSharingForm(colleagues=shares, formdata=None)
     return render_template(

@@ -32,8 +32,8 @@ NAME = "Robin Quillfeather"
 
 
 def add_client(client: FlaskClient, *, name: str = "", consent: bool = True,
-               note: str = "") -> TestResponse:
-    data = {"name": name, "consent_note": note}
+               note: str = "", record_number: str = "") -> TestResponse:
+    data = {"name": name, "consent_note": note, "record_number": record_number}
     if consent:
         data["consent"] = "y"
     return client.post("/counselor/clients/new", data=data)
@@ -185,8 +185,56 @@ def test_search_by_code_or_name_in_any_case(app: Flask, casey: FlaskClient, coun
     page = text(casey.get("/counselor/clients?q=lopez"))
     assert f"/counselor/clients/{maria}" in page and "Mario" not in page
     # LIKE's wildcards are searched for literally.
-    assert "No client's code or name contains" in text(casey.get("/counselor/clients?q=%25"))
-    assert "No client's code or name contains" in text(casey.get("/counselor/clients?q=_"))
+    nothing = "No client's code, name or record number contains"
+    assert nothing in text(casey.get("/counselor/clients?q=%25"))
+    assert nothing in text(casey.get("/counselor/clients?q=_"))
+
+
+# --- The clinic's record number -------------------------------------------------------------
+
+
+def test_a_record_number_is_kept_shown_and_searched(casey: FlaskClient,
+                                                    db_session: Session) -> None:
+    client_id = new_client(casey, name="Ada", record_number=" MRN-2024/0042 ")
+    other = new_client(casey, name="Bea")
+    added = db_session.get(Client, client_id)
+    assert added is not None and added.record_number == "MRN-2024/0042"
+    assert db_session.get(Client, other).record_number is None  # type: ignore[union-attr]
+    assert ("<dt>Clinic record number</dt><dd>MRN-2024/0042</dd>"
+            in text(casey.get(f"/counselor/clients/{client_id}")))
+    page = text(casey.get("/counselor/clients?q=mrn-2024/00"))
+    assert "Ada" in page and "Bea" not in page and "MRN-2024/0042" in page
+    # Changed with the name, and cleared; the audit says what changed, never the number.
+    assert casey.post(f"/counselor/clients/{client_id}/name", data={
+        "name": "Ada", "record_number": "77 310"}).status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Client, client_id).record_number == "77 310"  # type: ignore[union-attr]
+    assert casey.post(f"/counselor/clients/{client_id}/name",
+                      data={"name": "Ada"}).status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Client, client_id).record_number is None  # type: ignore[union-attr]
+    details = [d for _a, _u, _o, d in audit_actions(db_session)]
+    assert any(d.endswith("; record number changed") for d in details)
+    assert not any("MRN" in d or "310" in d for d in details)
+
+
+@pytest.mark.parametrize(("number", "message"), [
+    ("1" * 31, "30 characters or fewer"),
+    ("12;DROP", "only letters A to Z, digits"),
+    ("-12", "only letters A to Z, digits"),
+    ("MRN\n12", "only letters A to Z, digits"),
+    ("Ünïcode", "only letters A to Z, digits"),
+    ("１２３", "only letters A to Z, digits"),  # full-width digits
+])
+def test_a_bad_record_number_is_refused_and_nothing_is_added(
+        casey: FlaskClient, db_session: Session, number: str, message: str) -> None:
+    response = add_client(casey, name="Ada", record_number=number)
+    assert response.status_code == 422 and message in text(response)
+    assert db_session.exec(select(func.count()).select_from(Client)).one() == 0
+    with pytest.raises(clients.ClientError):
+        operations.create_client(db_session, owner=db_session.exec(select(User)).first(),
+                                 name="", consent_note="", record_number=number,
+                                 now=datetime.now(UTC))
 
 
 @pytest.mark.parametrize("query", ["q" * 81, "a\x00b"])
