@@ -1,6 +1,7 @@
-"""What the caseload pages change: adding, renaming (and the record number), sharing, stopping sharing and deleting a
-client. Small keyword-only functions that never commit: the view commits once, with its audit
-event. A change that can't be made raises `clients.ClientError` (a 422 with its words)."""
+"""What the caseload pages change: adding, renaming (and the record number), sharing, stopping
+sharing and deleting a client. Small keyword-only functions that never commit: the view
+commits once, with its audit event. A change that can't be made raises `clients.ClientError`
+(a 422 with its words)."""
 
 from datetime import datetime
 
@@ -27,7 +28,8 @@ def create_client(session: Session, *, owner: User, name: str, consent_note: str
         raise ClientError(problem)
     assert owner.id is not None
     client = Client(counselor_id=owner.id, code=unused_code(session), name=name.strip() or None,
-                    record_number=record_number.strip() or None, consent_given_at=now, consent_note=consent_note.strip(), created_at=now,
+                    record_number=record_number.strip() or None, consent_given_at=now,
+                    consent_note=consent_note.strip(), created_at=now,
                     updated_at=now)
     session.add(client)
     session.flush()  # the id, for the audit event
