@@ -213,7 +213,9 @@ class Handout:
 
 
 def handout(draft: PlanDraft, content: Content, *, paper: str, crisis_locale: CrisisLocale,
-            today: date) -> Handout:
+            today: date, mark: str = "") -> Handout:
+    """`mark`: printed at the top of the page (a meeting bundle's client code or initials)."""
     masker = Masker.for_content(content)
     return Handout(share_safe_draft(draft, masker), share_safe_locale(crisis_locale, masker),
-                   common_values(content, layout="handout", paper=paper, today=today))
+                   common_values(content, layout="handout", paper=paper, today=today)
+                   | {"page_mark": mark})

@@ -144,26 +144,29 @@ def render_plan_pdf(draft: PlanDraft, content: Content, *, layout: str, paper: s
     return renderer.write_pdf(document)
 
 
-def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale]], content: Content, *,
-                        paper: str, today: date) -> bytes:
+def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str]],
+                        content: Content, *, paper: str, today: date) -> bytes:
     """Several plans' share-safe handouts as one PDF (each starts on a new page), to print for
-    a group meeting in one go. Needs an app context."""
+    a group meeting in one go; each page carries its mark (say the client's code, so the
+    counselor knows whose it is; "" for none) at the top. Needs an app context."""
     if not plans:
         raise ValueError("no plans to print")
     check_choices(layout="handout", paper=paper)
     renderer = current_renderer()
     documents = [render_document(renderer, draft, content, layout="handout", paper=paper,
-                                 crisis_locale=crisis, today=today) for draft, crisis in plans]
+                                 crisis_locale=crisis, today=today, mark=mark)
+                 for draft, crisis, mark in plans]
     # WeasyPrint's way to join documents: a copy of the first holding every page.
     joined = documents[0].copy([page for document in documents for page in document.pages])
     return renderer.write_pdf(joined)
 
 
 def render_document(renderer: PdfRenderer, draft: PlanDraft, content: Content, *, layout: str,
-                    paper: str, crisis_locale: CrisisLocale, today: date) -> Document:
+                    paper: str, crisis_locale: CrisisLocale, today: date,
+                    mark: str = "") -> Document:
     if layout == "handout":
         handout = layouts.handout(draft, content, paper=paper, crisis_locale=crisis_locale,
-                                  today=today)
+                                  today=today, mark=mark)
         return first_that_fits(lambda limits: render_page(renderer, handout.page(limits), paper),
                                HANDOUT_LIMITS)
     make_page = layouts.full_page if layout == "full" else layouts.wallet_page

@@ -1,5 +1,6 @@
 """Handouts for a group meeting: the share-safe handouts of several clients' plans, chosen by
-the counselor, printed as one PDF (each on its own page).
+the counselor, printed as one PDF (each on its own page), each page marked with the client's
+code or initials, as the counselor chooses, or with nothing.
 
 Only plans of clients the counselor may open are listed or accepted; an id that isn't one of
 them is a 404, like every other client object. Each plan exported is audited, in one commit
@@ -15,7 +16,13 @@ from flask.typing import ResponseReturnValue
 from recovery.content.model import CrisisLocale
 from recovery.counselor import audit
 from recovery.counselor.auth import me
-from recovery.counselor.handouts.queries import LISTED, plans_to_choose, visible_plans
+from recovery.counselor.handouts.queries import (
+    LISTED,
+    MARKS,
+    page_mark,
+    plans_to_choose,
+    visible_plans,
+)
 from recovery.db import get_session
 from recovery.export.layouts import PAPER_SIZES
 from recovery.export.renderer import render_handouts_pdf
@@ -46,26 +53,31 @@ def choose() -> ResponseReturnValue:
 def download() -> ResponseReturnValue:
     raw_ids = request.form.getlist("plan")
     paper = request.form.get("paper", "")
+    mark = request.form.get("mark", "code")  # the form always sends one; code if not
     if paper not in PAPER_SIZES:
         abort(400, description="Please choose A4 or US Letter paper.")
+    if mark not in MARKS:
+        abort(400, description="Please choose what to print at the top of each page: the "
+                               "client's code, their initials, or nothing.")
     if not raw_ids:
         abort(422, description="Please tick at least one plan to print.")
     if len(raw_ids) > MAX_PLANS or not all(re.fullmatch(r"[0-9]{1,9}", v) for v in raw_ids):
         abort(400, description=f"Please choose at most {MAX_PLANS} plans from the list.")
-    drafts = exported_drafts(sorted({int(v) for v in raw_ids}))
+    drafts = exported_drafts(sorted({int(v) for v in raw_ids}), mark)
     today = date.today()
     pdf = render_handouts_pdf(drafts, current_content(), paper=paper, today=today)
     return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
 
 
-def exported_drafts(plan_ids: list[int]) -> list[tuple[PlanDraft, CrisisLocale]]:
-    """Each plan's latest draft with its crisis lines, every export audited and committed
-    before rendering, so it is logged even if the download is cut short."""
+def exported_drafts(plan_ids: list[int], mark: str) -> list[tuple[PlanDraft, CrisisLocale, str]]:
+    """Each plan's latest draft with its crisis lines and page mark, every export audited and
+    committed before rendering, so it is logged even if the download is cut short."""
     db, content = get_session(), current_content()
     drafts = []
-    for plan in visible_plans(db, me(), plan_ids):
+    for plan, client in visible_plans(db, me(), plan_ids):
         draft = plan_store.latest_draft(db, plan=plan)
-        drafts.append((draft, content.crisis_locale(draft.crisis_locale)))
+        drafts.append((draft, content.crisis_locale(draft.crisis_locale),
+                       page_mark(client, mark)))
         audit.record(db, user=me(), action="export", object_type="plan", object_id=plan.id or "",
                      detail=f"client {plan.client_id}; group handout")
     db.commit()
