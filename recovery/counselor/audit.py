@@ -18,6 +18,7 @@ from recovery.models import AuditEvent, User
 ACTIONS = frozenset({
     "login", "login_failed", "logout", "session_expired",
     "user_created", "user_invited", "invitation_accepted", "user_disabled", "user_enabled",
+    "caseload_moved",
     "view", "create", "update", "export", "delete",
 })
 MAX_DETAIL = 200

@@ -19,6 +19,8 @@ ADMIN_PAGES = [
     ("POST", "/counselor/admin/invitations"),
     ("POST", "/counselor/admin/users/{id}/disable"),
     ("POST", "/counselor/admin/users/{id}/enable"),
+    ("GET", "/counselor/admin/users/{id}/caseload"),
+    ("POST", "/counselor/admin/users/{id}/caseload"),
     ("GET", "/counselor/admin/audit"),
     ("GET", "/counselor/admin/audit.csv"),
 ]
@@ -83,6 +85,8 @@ def test_a_refused_post_returns_to_the_dashboard_not_the_post(app: Flask) -> Non
     ("POST", "/counselor/admin/invitations"),
     ("POST", "/counselor/admin/users/{id}/disable"),
     ("POST", "/counselor/admin/users/{id}/enable"),
+    ("GET", "/counselor/admin/users/{id}/caseload"),
+    ("POST", "/counselor/admin/users/{id}/caseload"),
     ("POST", "/counselor/invite/{token}"),
 ])
 def test_every_post_needs_a_csrf_token(app_csrf: Flask, method: str, url: str) -> None:

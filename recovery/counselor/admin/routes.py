@@ -1,4 +1,5 @@
-"""The admin pages: users and invitations, the audit log and its CSV download.
+"""The admin pages: users and invitations, moving a switched-off counselor's caseload, the
+audit log and its CSV download.
 
 `admins_only` runs before every view of this child (after the parent's sign-in guard), so a
 counselor gets a 403 for any of them. Admin actions are audited in the same commit as the
@@ -13,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from recovery.counselor import audit, clock, users
 from recovery.counselor.admin import operations, queries
-from recovery.counselor.admin.forms import InviteForm
+from recovery.counselor.admin.forms import InviteForm, MoveCaseloadForm
 from recovery.counselor.auth import me
 from recovery.counselor.forms import form_problems
 from recovery.db import get_engine, get_session
@@ -24,6 +25,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 NOT_YOURSELF = ("You can't switch off your own account: another admin has to do that. Nothing "
                 "changed.")
+STILL_ACTIVE = ("This account is still switched on. Switch it off first: then nobody works on "
+                "the caseload from two places while it moves. Nothing changed.")
 BAD_PAGE = "That page number doesn't look right. Please use the links on the audit log page."
 
 
@@ -64,6 +67,29 @@ def disable(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/enable")
 def enable(user_id: int) -> ResponseReturnValue:
     return change_active(user_or_404(user_id), is_active=True)
+
+
+@bp.route("/users/<int:user_id>/caseload", methods=["GET", "POST"])
+def move_caseload(user_id: int) -> ResponseReturnValue:
+    """Give a switched-off counselor's clients, their plans and the clients shared with them
+    to another active account: asked on a page, then done in one commit with its audit."""
+    leaving, db = user_or_404(user_id), get_session()
+    if leaving.is_active:
+        abort(400, description=STILL_ACTIVE)
+    colleagues = [u for u in users.list_users(db) if u.is_active and u.id != leaving.id]
+    form = MoveCaseloadForm(colleagues=colleagues)
+    caseload = operations.caseload_of(db, user=leaving)
+    if not form.validate_on_submit():
+        return render_template("counselor/caseload_move.html", leaving=leaving, form=form,
+                               caseload=caseload, problems=form_problems(form),
+                               ), 422 if form.errors else 200
+    to = next(u for u in colleagues if str(u.id) == form.to.data)
+    moved = operations.move_caseload(db, admin=me(), leaving=leaving, to=to)
+    db.commit()
+    flash(f"{to.email} now has {leaving.email}'s {len(moved.client_ids)} clients and their "
+          f"{moved.plans} plans, and the {len(moved.shared_ids)} clients shared with them.",
+          "success")
+    return redirect(url_for(".users_page"), code=303)
 
 
 @bp.get("/audit")
