@@ -24,6 +24,11 @@ SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
 PHONE: ViewportSize = {"width": 375, "height": 812}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))
+# The counselor workspace is also checked on the narrowest phones, and at this width and on the
+# desktop no page of it may be wider than the window (a wide table scrolls in its own box).
+NARROW: ViewportSize = {"width": 320, "height": 640}
+FIT_WIDTHS = (("narrow", NARROW), ("desktop", DESKTOP))
+FITTING_PATHS = ("/counselor",)
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
@@ -189,6 +194,32 @@ def structure_problems(page: Page) -> list[str]:
     return problems
 
 
+# What sticks out past the window's right edge, if anything: the page's width, and the widest
+# few elements that cause it (so a failure says where to look).
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const page = document.documentElement.scrollWidth;
+  if (page <= width) return null;
+  const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5
+          && !el.closest('.table-scroll'))
+      .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+          + (typeof el.className === 'string' && el.className
+              ? '.' + el.className.split(' ')[0] : '')
+          + ' (' + Math.round(el.getBoundingClientRect().right) + ' px)');
+  return 'the page is ' + page + ' px wide in a ' + width + ' px window: '
+      + wide.slice(0, 5).join(', ');
+}
+"""
+
+
+def overflow(page: Page) -> str | None:
+    """Why the page scrolls sideways at the current width, or None if it doesn't."""
+    problem: str | None = page.evaluate(OVERFLOW_JS)
+    return problem
+
+
 def screenshot_name(journey: str, index: int, step: str, width: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
     return f"{journey}-{index:02d}-{slug}-{width}.png"
@@ -241,16 +272,33 @@ class Journey:
         problems += [f"Nu HTML checker: {e}" for e in self.checker.errors(self.sources.html())]
         for width_name, viewport in WIDTHS:
             self.page.set_viewport_size(viewport)
-            self.page.screenshot(
-                path=SCREENSHOT_DIR / screenshot_name(self.name, len(self.visited), step,
-                                                      width_name),
-                full_page=True)
+            self.screenshot(step, width_name)
             problems += [f"axe at {viewport['width']} px: {line}"
                          for line in axe_violations(self.page)]
+        if urlsplit(self.page.url).path.startswith(FITTING_PATHS):
+            problems += self.fit_problems(step)
         self.page.set_viewport_size(PHONE)
         assert not problems, (
             f"{self.name} / {step} ({self.page.url}) has accessibility problems:\n  "
             + "\n  ".join(problems))
+
+    def screenshot(self, step: str, width_name: str) -> None:
+        self.page.screenshot(
+            path=SCREENSHOT_DIR / screenshot_name(self.name, len(self.visited), step,
+                                                  width_name),
+            full_page=True)
+
+    def fit_problems(self, step: str) -> list[str]:
+        """The page at 320 px (with its screenshot) and 1280 px must not scroll sideways."""
+        problems = []
+        for width_name, viewport in FIT_WIDTHS:
+            self.page.set_viewport_size(viewport)
+            if width_name == "narrow":
+                self.screenshot(step, width_name)
+            problem = overflow(self.page)
+            if problem is not None:
+                problems.append(f"wider than the window at {viewport['width']} px: {problem}")
+        return problems
 
 
 def visible_text(page: Page) -> str:

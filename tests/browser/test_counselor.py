@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from recovery.models import UserSession
+from recovery.models import Client, User, UserSession, utc_now
 from tests.browser.flows import (
     add_client,
     answer_questionnaire,
@@ -82,6 +82,21 @@ def test_screening_with_a_client_to_plan_pdf_and_history(
     expect(page.locator("#choice-title + p + p")).to_contain_text("Peer support groups")
     trip.visit("screening-with-choice")
 
+    # A later screening of another substance: its own line on the history chart.
+    page.get_by_role("link", name=f"Client {code}").click()
+    page.get_by_role("button", name="Start a screening with this client").click()
+    answer_questionnaire(page, low_risk_answers(substance="alcohol", depressant_daily="no",
+                                                c_craving="yes", c_duties="yes"),
+                         until="/screenings/new/result")
+    page.get_by_role("button", name="Save the screening").click()
+    expect(page.locator(".notices")).to_contain_text("The screening is saved.")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator(".chart-legend").first).to_contain_text("Alcohol (share of 11 areas)")
+    expect(page.locator(".chart-legend").first).to_contain_text("Ketamine (share of 10 areas)")
+    expect(page.locator(".history-table tbody tr").first).to_contain_text("Alcohol")
+    trip.visit("history-two-substances")
+    page.locator(".history-table tbody tr").last.get_by_role("link").click()
+
     page.get_by_role("button", name="Make a plan from this screening").click()
     expect(page).to_have_url(re.compile(r"/counselor/clients/\d+/plans/\d+$"))
     expect(page.locator(".saved-box")).to_contain_text(f"Plan for client {code}")
@@ -94,19 +109,71 @@ def test_screening_with_a_client_to_plan_pdf_and_history(
     page.get_by_role("link", name=f"Back to client {code}").click()
     trip.visit("client-with-history")
     page.get_by_role("link", name="see the whole history and chart").click()
-    chart = page.locator("figure.history-chart svg")
-    expect(chart).to_have_attribute("role", "img")
-    expect(page.locator("#chart-desc")).to_contain_text("1 screening from")
+    expect(page.locator("figure.history-chart svg[role=img]")).to_have_count(3)
+    expect(page.locator("#checklist-desc")).to_contain_text("2 screenings from")
     trip.visit("history")
 
     page.get_by_role("link", name="Meeting handouts").click()
     trip.visit("handouts")
     page.get_by_label(re.compile(f"^Client {code}: plan started")).check()
+    page.get_by_label("The client's initials").check()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the handouts as one PDF").click()
     bundle = tmp_path / "bundle.pdf"
     info.value.save_as(bundle)
+    assert pdf_text(bundle).lstrip().startswith("S. E.")  # Sam Example, on every page
     assert "My recovery plan" in pdf_text(bundle)
+
+
+def test_a_record_number_and_a_leaving_counselors_caseload(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey]) -> None:
+    """A client is found by the clinic's record number; when a counselor leaves, an admin
+    switches them off and gives their caseload to a colleague."""
+    trip = journey("counselor-leaving")
+    leaving_code = add_leaving_counselor(live_server)
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.goto("/counselor/clients/new")
+    page.get_by_label("Clinic record number (optional)").fill("MRN/2026-7")
+    code = add_client(page, "Rae Example")
+    expect(page.locator("dl.facts")).to_contain_text("MRN/2026-7")
+    page.goto("/counselor/clients")
+    page.get_by_label("Search by code, name or clinic record number").fill("mrn/2026")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("table")).to_contain_text(code)
+    trip.visit("search-record-number")
+
+    page.get_by_role("link", name="Users").click()
+    page.get_by_role("button", name="Switch off lee.leaving@example.org").click()
+    trip.visit("users-switched-off")
+    page.get_by_role("link", name="Move their caseload (lee.leaving@example.org)").click()
+    expect(page.locator("h1")).to_have_text("Move the caseload of Lee Leaving")
+    trip.visit("move-caseload")
+    page.get_by_label("Give the caseload to").select_option(label=re.compile(
+        re.escape(live_server.admin.email)))
+    page.get_by_role("button", name="Move the caseload").click()
+    expect(page.locator(".notices")).to_contain_text("now has lee.leaving@example.org's 1 client")
+    page.goto("/counselor/clients")
+    expect(page.locator("table")).to_contain_text(leaving_code)
+    trip.visit("clients-after-move")
+
+
+def add_leaving_counselor(live_server: LiveServer) -> str:
+    """A counselor with one client, in the server's own database; the client's code."""
+    engine = live_server.engine()
+    try:
+        with Session(engine) as db:
+            lee = User(email="lee.leaving@example.org", display_name="Lee Leaving",
+                       role="counselor", password_hash="not used: Lee never signs in here")
+            db.add(lee)
+            db.flush()
+            assert lee.id is not None
+            client = Client(counselor_id=lee.id, code="C-LEE2-WAYS", consent_given_at=utc_now())
+            db.add(client)
+            db.commit()
+            return client.code
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(("reason", "time_passed", "message"), [

@@ -85,7 +85,6 @@ def test_a_refused_post_returns_to_the_dashboard_not_the_post(app: Flask) -> Non
     ("POST", "/counselor/admin/invitations"),
     ("POST", "/counselor/admin/users/{id}/disable"),
     ("POST", "/counselor/admin/users/{id}/enable"),
-    ("GET", "/counselor/admin/users/{id}/caseload"),
     ("POST", "/counselor/admin/users/{id}/caseload"),
     ("POST", "/counselor/invite/{token}"),
 ])
