@@ -14,7 +14,8 @@ views, `bp`), forms.py, queries.py (reads), operations.py (writes):
 
 - signin/    signing in and out, accepting an invitation (`counselor.signin.*`)
 - caseload/  the dashboard, clients, a client's page, history (`counselor.caseload.*`)
-- admin/     users, invitations, the audit log and its CSV (`counselor.admin.*`; admins only)
+- admin/     users, invitations, moving a switched-off counselor's caseload, the audit log and
+             its CSV (`counselor.admin.*`; admins only)
 - handouts/  meeting handouts: several plans' handouts in one PDF (`counselor.handouts.*`)
 - screenings/  a saved screening with a client (`counselor.screenings.*`), and the mount of
              the questionnaire flow (recovery/questionnaire/flow.py) nested here as
