@@ -7,7 +7,8 @@ start-up with a message a content editor can act on.
 
 Each file is read by its module in seedfiles/: its shape (a pydantic model) first, then what
 refers to other entries or files. The order below matters: a file may only refer to what the
-files before it define (scales to questions, flags to scales, paths to flags, the plan to all).
+files before it define (scales to questions, flags to scales, paths to flags, the plan and the
+result's opening, summary.yaml, to all).
 """
 
 import re
@@ -21,12 +22,13 @@ from recovery.content.seedfiles.paths import read_paths
 from recovery.content.seedfiles.plan import read_plan
 from recovery.content.seedfiles.questionnaire import read_questionnaire
 from recovery.content.seedfiles.scoring import read_scales
+from recovery.content.seedfiles.summary import read_summary
 
 __all__ = ["MAX_FILE_BYTES", "SEED_FILES", "ContentError", "load_content"]
 
 # Every file load_content reads, relative to the seeds directory.
 SEED_FILES = ("VERSION", "questionnaire.yaml", "scoring.yaml", "flags.yaml", "paths.yaml",
-              "crisis.yaml", "plan.yaml")
+              "crisis.yaml", "plan.yaml", "summary.yaml")
 
 
 def read_version(seeds_dir: Path) -> str:
@@ -53,7 +55,10 @@ def load_content(seeds_dir: str | Path) -> Content:
     default_locale, locales = read_seed_file(seeds_dir / "crisis.yaml", read_crisis)
     plan = read_seed_file(seeds_dir / "plan.yaml",
                           lambda data: read_plan(data, questionnaire, scales, flags, paths))
+    opening = read_seed_file(
+        seeds_dir / "summary.yaml",
+        lambda data: read_summary(data, questionnaire, scales, flags, paths))
     return Content(version=version, questionnaire=questionnaire, severity_scale=severity,
                    scales=scales, flags=flags, paths=paths, crisis_locales=locales,
-                   default_locale=default_locale, plan=plan)
+                   default_locale=default_locale, plan=plan, opening=opening)
 

@@ -6,7 +6,9 @@ from functools import cached_property
 from recovery.content.conditions import Always, Condition
 
 ITEM_KINDS = ("single", "multi", "yes_no", "scale")
-FLAG_KINDS = ("crisis", "medical", "co_use", "interaction", "co_occurring", "warning_sign")
+# "danger": an urgent safety warning (a deadly mix, daily downers), shown before the paths.
+FLAG_KINDS = ("crisis", "medical", "danger", "co_use", "interaction", "co_occurring",
+              "warning_sign")
 # Ordered from most to least urgent; the result page sorts medical flags this way.
 URGENCIES = ("emergency", "today", "soon", "routine")
 
@@ -119,11 +121,22 @@ class PathRule:
 
 
 @dataclass(frozen=True)
+class RankAbove:
+    """When `when` holds, the path is ranked just above the first of `paths` suggested (paths
+    listed before it), and `because` says why."""
+
+    paths: tuple[str, ...]
+    when: Condition
+    because: str
+
+
+@dataclass(frozen=True)
 class TreatmentPath:
     id: str
     title: str
     summary: str
     rules: tuple[PathRule, ...]
+    rank_above: RankAbove | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,25 @@ class CrisisLocale:
 
 
 @dataclass(frozen=True)
+class HarmSummary:
+    """A line of the result's summary that names a harm, when `when` holds (summary.yaml)."""
+
+    id: str
+    when: Condition
+    text: str
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The result's first lines (summary.yaml): what matters most, and the harms named."""
+
+    crisis: dict[str, str]  # crisis urgency -> the crisis line
+    medical: dict[str, str]  # medical urgency -> the medical line, "{flag}" filled in
+    first_step: str  # "{path}" filled in with the first suggested path
+    harms: tuple[HarmSummary, ...]
+
+
+@dataclass(frozen=True)
 class Content:
     version: str
     questionnaire: Questionnaire
@@ -161,6 +193,7 @@ class Content:
     crisis_locales: tuple[CrisisLocale, ...]
     default_locale: str
     plan: "PlanContent"
+    opening: Opening
 
     def scale(self, scale_id: str) -> Scale:
         return next(s for s in self.scales if s.id == scale_id)

@@ -1,11 +1,14 @@
 """The screening engine: answers + content -> ScreeningResult. Pure: no Flask, no database.
 
 Order matters and follows the content: scales are scored first, then flags (each may read the
-flags above it), then treatment paths (each may read the paths above it). Everything that ends
-up in the result carries the rule and the answers that put it there.
+flags above it), then treatment paths (each may read the paths above it), ranked in content
+order except where a path's `rank_above` holds, then the result's opening (summary.yaml: what
+matters most, and the harms named). Everything that ends up in the result carries the rule and
+the answers that put it there.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from recovery.content.conditions import Evidence
 from recovery.content.model import URGENCIES, Content, Flag, Scale
@@ -15,8 +18,10 @@ from recovery.screening.result import (
     EvidenceView,
     ExcludedItems,
     FlagResult,
+    Harm,
     PathReason,
     PathResult,
+    Priority,
     ScaleResult,
     ScreeningResult,
 )
@@ -66,6 +71,11 @@ def fill(text: str, subject: str) -> str:
     return text.replace("{substance}", subject)
 
 
+def about_text(scale: Scale, areas: int) -> str:
+    """The scale's `about`, with "{areas}" read as the number of items actually counted."""
+    return scale.about.replace("{areas}", str(areas))
+
+
 def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResult:
     items = ctx.content.questionnaire.items
     cutoffs = tuple(
@@ -74,7 +84,8 @@ def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResul
         for i, b in enumerate(scale.bands)
     )
     if not scale.applies_when.is_true(ctx):
-        return ScaleResult(scale=scale.id, title=scale.title, about=scale.about,
+        return ScaleResult(scale=scale.id, title=scale.title,
+                           about=about_text(scale, len(scale.items)),
                            is_applicable=False, not_applicable=scale.not_applicable,
                            cutoffs=cutoffs)
     excluded: list[ExcludedItems] = []
@@ -99,7 +110,8 @@ def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResul
                                         label=fill(item.text, subject),
                                         values=(chosen.label,), area=item.area))
     band = scale.band_for(score)
-    return ScaleResult(scale=scale.id, title=scale.title, about=scale.about,
+    areas = len(scale.items) - len(excluded_ids)
+    return ScaleResult(scale=scale.id, title=scale.title, about=about_text(scale, areas),
                        is_applicable=True, score=score, max=maximum, level=band.level,
                        label=band.label, meaning=band.meaning, cutoffs=cutoffs,
                        counted=tuple(counted), excluded=tuple(excluded))
@@ -163,19 +175,8 @@ def evaluate(raw_answers: Mapping[str, object], content: Content, locale: str | 
     # Crisis help always comes first, then the most urgent; content order breaks ties.
     flags.sort(key=lambda f: (f.kind != "crisis", URGENCIES.index(f.urgency)))
 
-    paths: list[PathResult] = []
-    for path in content.paths:
-        reasons = []
-        for rule in path.rules:
-            evidence = rule.when.check(ctx)
-            if evidence is not None:
-                reasons.append(PathReason(because=rule.because,
-                                          evidence=describe(evidence, ctx, subject)))
-        if reasons:
-            ctx.paths.add(path.id)
-            paths.append(PathResult(id=path.id, rank=len(paths) + 1, title=path.title,
-                                    summary=path.summary, reasons=tuple(reasons)))
-
+    paths = rank(suggest_paths(ctx, subject), ctx)
+    what_matters = priorities(content, flags, paths, subject)
     crisis = [f for f in flags if f.kind == "crisis"]
     crisis_level = crisis[0].urgency if crisis else "none"
     subject_item = content.questionnaire.items[content.questionnaire.subject_item]
@@ -192,5 +193,81 @@ def evaluate(raw_answers: Mapping[str, object], content: Content, locale: str | 
         paths=tuple(paths),
         answers=answers,
         crisis_locale=content.crisis_locale(locale).id,
+        what_matters=what_matters,
+        harms=named_harms(ctx, subject),
     )
     return result, ctx
+
+
+def suggest_paths(ctx: ScreeningContext, subject: str) -> list[PathResult]:
+    """Every path with a rule that holds, in content order, each with every such rule."""
+    paths: list[PathResult] = []
+    for path in ctx.content.paths:
+        reasons = []
+        for rule in path.rules:
+            evidence = rule.when.check(ctx)
+            if evidence is not None:
+                reasons.append(PathReason(because=rule.because,
+                                          evidence=describe(evidence, ctx, subject)))
+        if reasons:
+            ctx.paths.add(path.id)
+            paths.append(PathResult(id=path.id, rank=len(paths) + 1, title=path.title,
+                                    summary=path.summary, reasons=tuple(reasons)))
+    return paths
+
+
+def rank(paths: list[PathResult], ctx: ScreeningContext) -> tuple[PathResult, ...]:
+    """Content order, except that a path whose `rank_above` holds moves just above the first
+    of its named paths that is suggested, saying why; then ranks are numbered 1, 2, ..."""
+    order = list(paths)
+    for path in ctx.content.paths:
+        rule = path.rank_above
+        if rule is None or path.id not in ctx.paths or not rule.when.is_true(ctx):
+            continue
+        ids = [p.id for p in order]
+        above = [ids.index(other) for other in rule.paths if other in ids]
+        here = ids.index(path.id)
+        if above and min(above) < here:
+            order.insert(min(above), replace(order.pop(here), ranked_because=rule.because))
+    return tuple(replace(p, rank=i) for i, p in enumerate(order, start=1))
+
+
+def priorities(content: Content, flags: list[FlagResult], paths: tuple[PathResult, ...],
+               subject: str) -> tuple[Priority, ...]:
+    """What matters most, at most three lines: crisis help, medical care, the first step.
+    Flags are already sorted most urgent first."""
+    lines: list[Priority] = []
+    opening = content.opening
+    for kind, words in (("crisis", opening.crisis), ("medical", opening.medical)):
+        first = next((f for f in flags if f.kind == kind), None)
+        if first is not None:
+            text = words[first.urgency].replace("{flag}", first.title)
+            lines.append(Priority(kind=kind, text=fill(text, subject), ref=first.id,
+                                  urgency=first.urgency))
+    if paths:
+        text = opening.first_step.replace("{path}", paths[0].title)
+        lines.append(Priority(kind="path", text=fill(text, subject), ref=paths[0].id))
+    return tuple(lines)
+
+
+def named_harms(ctx: ScreeningContext, subject: str) -> tuple[Harm, ...]:
+    harms = []
+    for harm in ctx.content.opening.harms:
+        evidence = harm.when.check(ctx)
+        if evidence is not None:
+            harms.append(Harm(id=harm.id, text=fill(harm.text, subject),
+                              evidence=harm_evidence(evidence, ctx, subject)))
+    return tuple(harms)
+
+
+def harm_evidence(evidence: list[Evidence], ctx: ScreeningContext, subject: str
+                  ) -> tuple[EvidenceView, ...]:
+    """The answers behind a harm: a flag it reads stands for the answers that raised it."""
+    answers: list[Evidence] = []
+    for ev in evidence:
+        if ev.kind == "flag":
+            flag = next(f for f in ctx.content.flags if f.id == ev.ref)
+            answers.extend(flag.when.check(ctx) or [])
+        else:
+            answers.append(ev)
+    return describe(answers, ctx, subject)

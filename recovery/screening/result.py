@@ -3,14 +3,16 @@ assessment or a client's screening (`to_dict`), and read back with `from_dict` w
 the database, so templates and views only ever see these typed objects.
 
 `from_dict` accepts results saved by earlier versions: a field added since then takes its
-default (a flag saved before `counselor` existed has no counselor text)."""
+default (a flag saved before `counselor` existed has no counselor text, a result saved before
+`what_matters` and `harms` existed has none)."""
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-NOTICE = ("This is a screening, not a diagnosis, and not an ASAM Criteria assessment. "
-          "Only a qualified clinician can diagnose a substance use disorder.")
+NOTICE = ("This is a screening, not a diagnosis. Only a doctor or another qualified "
+          "professional can say whether you have a drug or alcohol problem, or what kind of "
+          "care you need.")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class PathResult:
     title: str
     summary: str
     reasons: tuple[PathReason, ...]
+    # Why it ranks above paths listed before it (paths.yaml `rank_above`), else empty.
+    ranked_because: str = ""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PathResult":
@@ -119,7 +123,36 @@ class PathResult:
                    summary=data["summary"],
                    reasons=tuple(PathReason(because=reason["because"],
                                             evidence=_evidence(reason.get("evidence")))
-                                 for reason in data["reasons"]))
+                                 for reason in data["reasons"]),
+                   ranked_because=data.get("ranked_because", ""))
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A line of "What matters most": crisis help, medical care or the first suggested step."""
+
+    kind: str  # "crisis" | "medical" | "path"
+    text: str
+    ref: str  # the flag or path it is about
+    urgency: str = ""  # crisis and medical lines
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Priority":
+        return cls(kind=data["kind"], text=data["text"], ref=data["ref"],
+                   urgency=data.get("urgency", ""))
+
+
+@dataclass(frozen=True)
+class Harm:
+    """A harm the answers show, named in words (summary.yaml), with the answers behind it."""
+
+    id: str
+    text: str
+    evidence: tuple[EvidenceView, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Harm":
+        return cls(id=data["id"], text=data["text"], evidence=_evidence(data.get("evidence")))
 
 
 @dataclass(frozen=True)
@@ -135,6 +168,8 @@ class ScreeningResult:
     paths: tuple[PathResult, ...]
     answers: dict[str, Any] = field(default_factory=dict)
     crisis_locale: str = ""
+    what_matters: tuple[Priority, ...] = ()  # at most three lines, in this order
+    harms: tuple[Harm, ...] = ()
 
     @property
     def is_at_risk(self) -> bool:
@@ -171,4 +206,6 @@ class ScreeningResult:
             crisis_level=data["crisis_level"],
             flags=tuple(FlagResult.from_dict(flag) for flag in data["flags"]),
             paths=tuple(PathResult.from_dict(path) for path in data["paths"]),
-            answers=dict(answers or {}), crisis_locale=data.get("crisis_locale", ""))
+            answers=dict(answers or {}), crisis_locale=data.get("crisis_locale", ""),
+            what_matters=tuple(Priority.from_dict(p) for p in data.get("what_matters", ())),
+            harms=tuple(Harm.from_dict(h) for h in data.get("harms", ())))

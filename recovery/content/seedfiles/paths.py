@@ -1,10 +1,27 @@
 """paths.yaml: the treatment paths suggested by answers, scores and flags. A path may only read
-paths listed before it."""
+paths listed before it. Paths are ranked in the order listed, except that a path's optional
+`rank_above` moves it above paths listed before it when its condition holds (with a reason)."""
 
 from typing import Any
 
-from recovery.content.model import Flag, PathRule, Questionnaire, Scale, TreatmentPath
-from recovery.content.reading import Entries, Shape, Slug, Text, numbered, unique, validate
+from recovery.content.model import (
+    Flag,
+    PathRule,
+    Questionnaire,
+    RankAbove,
+    Scale,
+    TreatmentPath,
+)
+from recovery.content.reading import (
+    Entries,
+    SeedProblem,
+    Shape,
+    Slug,
+    Text,
+    numbered,
+    unique,
+    validate,
+)
 from recovery.content.references import ConditionReader, RawCondition
 from recovery.strict import Loc
 
@@ -14,11 +31,18 @@ class RuleShape(Shape):
     because: Text
 
 
+class RankAboveShape(Shape):
+    paths: Entries[Slug]
+    when: RawCondition
+    because: Text
+
+
 class PathShape(Shape):
     id: Slug
     title: Text
     summary: Text
     rules: Entries[RuleShape]
+    rank_above: RankAboveShape | None = None
 
 
 class PathsFile(Shape):
@@ -36,7 +60,18 @@ def read_paths(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...
                                  {p.id for p in paths})
         rules = tuple(PathRule(reader.read(rule.when, (*at, "rules", i, "when")), rule.because)
                       for i, rule in enumerate(path.rules))
+        rank_above = (read_rank_above(path.rank_above, (*at, "rank_above"), reader)
+                      if path.rank_above else None)
         paths.append(TreatmentPath(id=path.id, title=path.title, summary=path.summary,
-                                   rules=rules))
+                                   rules=rules, rank_above=rank_above))
         unique(numbered(("paths",), (p.id for p in paths)), "path")
     return tuple(paths)
+
+
+def read_rank_above(shape: RankAboveShape, at: Loc, reader: ConditionReader) -> RankAbove:
+    for index, path_id in enumerate(shape.paths):
+        if path_id not in reader.paths:
+            raise SeedProblem((*at, "paths", index), f"unknown path {path_id!r} (a path may "
+                              "only be ranked above paths listed before it)")
+    return RankAbove(paths=tuple(shape.paths), when=reader.read(shape.when, (*at, "when")),
+                     because=shape.because)
