@@ -50,7 +50,8 @@ def test_result_page_explains_itself(client: FlaskClient) -> None:
     assert title and "10 of 10" in title[1]
     text = words(journey.result)
     assert "screening, not a diagnosis" in text
-    assert "not an ASAM" in text
+    # Kept, in plain words: no "ASAM Criteria" jargon for the person (issue 15, principle 10).
+    assert "what kind of care you need" in text and "ASAM" not in text
     blocks = path_blocks(journey.result)
     assert len(blocks) >= 5
     for block in blocks:
