@@ -246,6 +246,7 @@ class RoutineEntry:
 class RedFlagEntry:
     text: str
     action: str
+    same_as: tuple[str, ...] = ()  # medical flag ids that say the same (left out when raised)
 
 
 @dataclass(frozen=True)

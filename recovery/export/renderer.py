@@ -2,12 +2,18 @@
 deny-by-default fetcher (fetcher.py). What each layout holds is decided in layouts.py; the
 `Content` is passed in by the caller.
 
+Every PDF is tagged PDF/UA-1 (`PDF_VARIANT`): a structure tree of headings, lists and tables
+in the order of the HTML, so screen readers and text extraction read the sections in order
+(the wallet card's front before its back), with the document's language and its <title> as
+the title a viewer shows. Tagging costs about a tenth of a render (benchmarks/pdf_bench.py).
+
 Speed: parsing print.css and looking fonts up again for every render added about an eighth to
 each render of a short plan (benchmarks/pdf_bench.py), so the parsed stylesheets (per process,
 rebuilt when print.css changes) and the font configuration (per thread) are kept and reused.
 """
 
 import atexit
+import copy
 import gc
 import logging
 import threading
@@ -34,6 +40,9 @@ logger = logging.getLogger(__name__)
 logs.quiet_weasyprint()
 
 STYLESHEET = "css/print.css"
+# Tagged, with MarkInfo, Lang (from <html lang>), Title (from <title>) and DisplayDocTitle.
+PDF_VARIANT = "pdf/ua-1"
+HANDOUTS_TITLE = "Meeting handouts"
 
 
 class PdfRenderer:
@@ -69,7 +78,7 @@ class PdfRenderer:
 
     def write_pdf(self, document: Document) -> bytes:
         try:
-            pdf: bytes = document.write_pdf()
+            pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as exc:  # attachments are fetched only now
             raise ResourceRefused(str(exc)) from None
         return pdf
@@ -156,8 +165,11 @@ def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str]],
     documents = [render_document(renderer, draft, content, layout="handout", paper=paper,
                                  crisis_locale=crisis, today=today, mark=mark)
                  for draft, crisis, mark in plans]
-    # WeasyPrint's way to join documents: a copy of the first holding every page.
+    # WeasyPrint's way to join documents: a copy of the first holding every page, under a
+    # title of its own (the metadata is copied first: the first handout keeps its title).
     joined = documents[0].copy([page for document in documents for page in document.pages])
+    joined.metadata = copy.copy(joined.metadata)
+    joined.metadata.title = HANDOUTS_TITLE
     return renderer.write_pdf(joined)
 
 

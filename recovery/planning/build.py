@@ -92,7 +92,7 @@ def suggested_warning_signs(plan: PlanContent, ctx: ScreeningContext, subject: s
 def next_steps(result: ScreeningResult, plan: PlanContent, subject: str) -> tuple[Line, ...]:
     """A first step for each treatment path the screening recommended."""
     return tuple(Line(fill(plan.next_steps[p.id], subject),
-                      f"Suggested in your screening: {p.title}")
+                      f"Your screening recommended “{p.title}”.")
                  for p in result.paths)
 
 
@@ -112,17 +112,33 @@ def therapy_section(plan: PlanContent, ctx: ScreeningContext) -> TherapySection 
 
 def medical_red_flags(result: ScreeningResult, ctx: ScreeningContext, content: Content
                       ) -> tuple[RedFlag, ...]:
-    """Red flags for the main substance and anything used alongside it, then the medical flags
-    the screening raised (those first: they are about this person, not about the substance)."""
-    used = set(ctx.answer_values(content.questionnaire.subject_item))
-    used |= set(ctx.answer_values("co_use"))
-    from_result = [RedFlag(text=f.title, action=f.text) for f in result.flags_of("medical")]
+    """The medical flags the screening raised (first: they are about this person, not about
+    the substance), then the red flags for the main substance and anything used alongside it.
+    A general red flag that says the same as a raised flag (`same_as`) is left out, and one
+    that is there only for another substance says which ("Alcohol: ...")."""
+    main = set(ctx.answer_values(content.questionnaire.subject_item))
+    also = set(ctx.answer_values("co_use")) - main
+    raised = result.flags_of("medical")
+    raised_ids = {f.id for f in raised}
     general = [
-        RedFlag(entry.text, entry.action)
-        for group in content.plan.medical_red_flags if used & set(group.substances)
-        for entry in group.items
+        RedFlag(labelled(entry.text, group.substances, main, also, content), entry.action)
+        for group in content.plan.medical_red_flags if (main | also) & set(group.substances)
+        for entry in group.items if not raised_ids & set(entry.same_as)
     ]
     first_of_each: dict[str, RedFlag] = {}  # by text, in order: a flag said once
-    for flag in from_result + general:
+    for flag in [RedFlag(text=f.title, action=f.text) for f in raised] + general:
         first_of_each.setdefault(flag.text, flag)
     return tuple(first_of_each.values())
+
+
+def labelled(text: str, group: tuple[str, ...], main: set[str], also: set[str],
+             content: Content) -> str:
+    """`text` as it is when its group is about the main substance; otherwise after the names
+    of the other substances it is there for, as the questionnaire writes them in a sentence
+    ("Alcohol: ...")."""
+    if main & set(group):
+        return text
+    subject = content.questionnaire.items[content.questionnaire.subject_item]
+    names = [option.in_text for option in subject.options
+             if option.id in group and option.id in also]
+    return f"{' or '.join(names).capitalize()}: {text}"

@@ -235,6 +235,13 @@ TRIGGER_KIND_IDS = "people, places, feelings, body, thoughts"
                      "no red flags for: cannabis, other", id="two-substances-without-red-flags"),
         pytest.param(del_key(opioid_red_flag, "action"), "medical_red_flags[2].items[0]",
                      "missing key 'action'", id="red-flag-without-action"),
+        pytest.param(set_key(opioid_red_flag, "same_as", ["injecting", "overdose_risk"]),
+                     "medical_red_flags[2].items[0].same_as[1]",
+                     "unknown medical flag 'overdose_risk'", id="red-flag-same-as-unknown-flag"),
+        pytest.param(set_key(opioid_red_flag, "same_as", ["suicide_risk_now"]),
+                     "medical_red_flags[2].items[0].same_as[0]",
+                     "unknown medical flag 'suicide_risk_now'",
+                     id="red-flag-same-as-a-flag-that-is-not-medical"),
         # Urge plan and conditional sections
         pytest.param(set_key(lambda d: d["urge_plan"], "delay_minutes", 0),
                      "urge_plan.delay_minutes", "must be at least 1", id="delay-zero"),

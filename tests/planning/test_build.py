@@ -191,7 +191,7 @@ def test_next_steps_follow_the_recommended_paths_in_rank_order(
     assert [line.text for line in draft.next_steps] == [
         content.plan.next_steps[p] for p in path_ids]
     assert [line.because for line in draft.next_steps] == [
-        f"Suggested in your screening: {titles[p]}" for p in path_ids]
+        f"Your screening recommended “{titles[p]}”." for p in path_ids]
     assert len(set(line.text for line in draft.next_steps)) == len(path_ids)
 
 
@@ -340,24 +340,32 @@ STIMULANT_FLAGS = ["Chest pain, a racing heart, overheating or severe agitation"
 CANNABIS_FLAGS = ["Paranoia or hallucinations that don't pass, or repeated severe vomiting"]
 
 
+def about(names: str, texts: list[str]) -> list[str]:
+    """Red flags there only for a substance used alongside the main one say which."""
+    return [f"{names}: {text}" for text in texts]
+
+
 @pytest.mark.parametrize(
     ("overrides", "texts"),
     [
         pytest.param({}, KETAMINE_FLAGS, id="ketamine"),
         pytest.param({"last_use": "over_year"}, KETAMINE_FLAGS, id="ketamine-over-a-year"),
-        pytest.param(co_use("alcohol"), KETAMINE_FLAGS + DEPRESSANT_FLAGS,
+        pytest.param(co_use("alcohol"), KETAMINE_FLAGS + about("Alcohol", DEPRESSANT_FLAGS),
                      id="ketamine-with-alcohol"),
-        pytest.param(co_use("alcohol", "benzodiazepines"), KETAMINE_FLAGS + DEPRESSANT_FLAGS,
+        pytest.param(co_use("alcohol", "benzodiazepines"),
+                     KETAMINE_FLAGS + about("Alcohol or benzodiazepines", DEPRESSANT_FLAGS),
                      id="ketamine-with-two-depressants-no-duplicates"),
         pytest.param(co_use("stimulants", "opioids"),
-                     KETAMINE_FLAGS + OPIOID_FLAGS + STIMULANT_FLAGS,
+                     KETAMINE_FLAGS + about("Opioids", OPIOID_FLAGS)
+                     + about("Stimulants", STIMULANT_FLAGS),
                      id="ketamine-with-opioids-and-stimulants"),
-        pytest.param(co_use("cannabis"), KETAMINE_FLAGS + CANNABIS_FLAGS,
+        pytest.param(co_use("cannabis"), KETAMINE_FLAGS + about("Cannabis", CANNABIS_FLAGS),
                      id="ketamine-with-cannabis"),
         pytest.param(ALCOHOL, DEPRESSANT_FLAGS, id="alcohol"),
         pytest.param({**ALCOHOL, **co_use("benzodiazepines")}, DEPRESSANT_FLAGS,
                      id="alcohol-with-benzodiazepines-no-duplicates"),
-        pytest.param({**ALCOHOL, **co_use("ketamine")}, KETAMINE_FLAGS + DEPRESSANT_FLAGS,
+        pytest.param({**ALCOHOL, **co_use("ketamine")},
+                     about("Ketamine", KETAMINE_FLAGS) + DEPRESSANT_FLAGS,
                      id="alcohol-with-ketamine"),
         pytest.param({"substance": "benzodiazepines", "depressant_daily": "no"},
                      DEPRESSANT_FLAGS, id="benzodiazepines"),
@@ -366,14 +374,15 @@ CANNABIS_FLAGS = ["Paranoia or hallucinations that don't pass, or repeated sever
         pytest.param({"substance": "stimulants"}, STIMULANT_FLAGS, id="stimulants"),
         pytest.param({"substance": "cannabis"}, CANNABIS_FLAGS, id="cannabis"),
         pytest.param({"substance": "other"}, CANNABIS_FLAGS, id="other"),
-        # The screening's medical flags come first, most urgent first.
+        # The screening's medical flags come first, most urgent first, in place of the
+        # general lines that say the same (same_as in plan.yaml).
         pytest.param({"symptoms": ["pee_pain"]},
-                     ["Bladder symptoms with ketamine use"] + KETAMINE_FLAGS,
+                     ["Bladder symptoms with ketamine use"] + KETAMINE_FLAGS[1:],
                      id="ketamine-bladder-flag-first"),
         pytest.param({"symptoms": ["chest_pain", "blood_urine"]},
                      ["Chest pain, a racing heart or trouble breathing",
                       "Blood in your pee, not being able to pee, or fever with bladder symptoms",
-                      "Bladder symptoms with ketamine use"] + KETAMINE_FLAGS,
+                      "Bladder symptoms with ketamine use"] + KETAMINE_FLAGS[2:],
                      id="ketamine-three-medical-flags-by-urgency"),
         pytest.param({**ALCOHOL, "seizures": "yes"}, ["Seizures"] + DEPRESSANT_FLAGS,
                      id="alcohol-seizure-history"),
@@ -397,8 +406,7 @@ def test_medical_flag_gives_its_advice_and_substance_flag_its_action(
     medical = build_draft(answers, content, today=TODAY).medical
 
     assert medical[0] == RedFlag(text="Bladder symptoms with ketamine use", action=flag.text)
-    assert medical[1] == RedFlag(KETAMINE_FLAGS[0],
-                                 "See a GP within a week or two and say you use ketamine.")
+    assert medical[1] == RedFlag(KETAMINE_FLAGS[1], "Get care the same day.")
 
 
 def test_medical_red_flags_are_never_repeated(content: Content, answers_for: Any) -> None:
@@ -416,9 +424,9 @@ def test_medical_red_flags_are_never_repeated(content: Content, answers_for: Any
     medical = build_draft(answers_for(symptoms=["pee_pain"]), changed, today=TODAY).medical
 
     assert [f.text for f in medical] == (
-        ["Bladder symptoms with ketamine use"] + KETAMINE_FLAGS + ["Only in the extra group"])
+        ["Bladder symptoms with ketamine use"] + KETAMINE_FLAGS[1:] + ["Only in the extra group"])
     assert medical[0].action != "Not the flag's advice."
-    assert medical[3] == RedFlag(KETAMINE_FLAGS[2], "Get care the same day.")
+    assert medical[2] == RedFlag(KETAMINE_FLAGS[2], "Get care the same day.")
 
 
 # --- review date, crisis lines, the rest of the draft ----------------------------------------

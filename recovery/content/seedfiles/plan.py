@@ -98,6 +98,9 @@ class LapsePlanShape(Shape):
 class RedFlagShape(Shape):
     text: Text
     action: Text
+    # Medical flags (flags.yaml) that say the same: raised for this person, they stand in its
+    # place, so the plan never lists one red flag twice in different words.
+    same_as: Entries[Slug] = []
 
 
 class RedFlagGroupShape(Shape):
@@ -183,7 +186,8 @@ def read_plan(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...]
         next_steps=read_next_steps(plan.next_steps, paths),
         lapse_plan=LapsePlanDefaults(tuple(lapse.first_day), lapse.reminder,
                                      tuple(lapse.step_up)),
-        medical_red_flags=read_red_flags(plan.medical_red_flags, substances),
+        medical_red_flags=read_red_flags(plan.medical_red_flags, substances,
+                                         {f.id for f in flags if f.kind == "medical"}),
         therapy_aftercare=TherapyAftercare(
             reader.read(therapy.applies_when, ("therapy_aftercare", "applies_when")),
             tuple(therapy.common), tuple(therapy.call_provider), tuple(therapy.after_session)),
@@ -254,20 +258,28 @@ def read_next_steps(steps: dict[str, str], paths: tuple[TreatmentPath, ...]) -> 
     return dict(steps)
 
 
-def read_red_flags(groups: list[RedFlagGroupShape], substances: set[str]
-                   ) -> tuple[SubstanceRedFlags, ...]:
-    """Medical red flags by substance; every substance the questionnaire offers needs some."""
+def read_red_flags(groups: list[RedFlagGroupShape], substances: set[str],
+                   medical_flags: set[str]) -> tuple[SubstanceRedFlags, ...]:
+    """Medical red flags by substance; every substance the questionnaire offers needs some,
+    and `same_as` names medical flags."""
     for index, group in enumerate(groups):
         for sub_index, substance in enumerate(group.substances):
             if substance not in substances:
                 raise SeedProblem(("medical_red_flags", index, "substances", sub_index),
                                   f"unknown substance {substance!r}")
+        for item_index, item in enumerate(group.items):
+            for same_index, flag_id in enumerate(item.same_as):
+                if flag_id not in medical_flags:
+                    raise SeedProblem(("medical_red_flags", index, "items", item_index,
+                                       "same_as", same_index),
+                                      f"unknown medical flag {flag_id!r}")
     missing = substances - {s for group in groups for s in group.substances}
     if missing:
         raise SeedProblem(("medical_red_flags",), f"no red flags for: "
                           f"{', '.join(sorted(missing))} (every substance needs some)")
     return tuple(SubstanceRedFlags(tuple(g.substances),
-                                   tuple(RedFlagEntry(i.text, i.action) for i in g.items))
+                                   tuple(RedFlagEntry(i.text, i.action, tuple(i.same_as))
+                                         for i in g.items))
                  for g in groups)
 
 
