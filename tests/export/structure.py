@@ -7,6 +7,7 @@ it. Only what the tests need: the fonts WeasyPrint writes (Type0, two-byte Ident
 """
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,3 +152,30 @@ class TaggedPdf:
 
     def headings(self) -> list[tuple[int, str]]:
         return [(int(h.role[2]), h.text) for h in self.root.all(*HEADINGS)]
+
+
+def reading(element: Element) -> Iterator[tuple[int, str]]:
+    """The document in reading order as (heading level, text) for headings and (0, text) for
+    every other run of text."""
+    if element.role in HEADINGS:
+        yield int(element.role[2]), element.text
+        return
+    for part in element.parts:
+        if isinstance(part, Element):
+            yield from reading(part)
+        elif part.strip():
+            yield 0, part
+
+
+def empty_headings(root: Element) -> list[str]:
+    """Headings with no text of their own before the next heading of the same or a higher
+    rank (or the end): a title over nothing."""
+    items = list(reading(root))
+    empty = []
+    for index, (level, text) in enumerate(items):
+        if level:
+            below = itertools.takewhile(lambda item, level=level: not 0 < item[0] <= level,
+                                        items[index + 1:])
+            if not text.strip() or not any(not lower for lower, _ in below):
+                empty.append(text)
+    return empty
