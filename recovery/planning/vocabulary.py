@@ -48,6 +48,21 @@ SECTION_TITLES = {
     "crisis_locale": "Crisis lines country",
 }
 
+# The parts of the one-entry sections (urge plan, lapse plan, treatment aftercare), as the list
+# of changes between revisions names them.
+PART_LABELS = {
+    "distractions": "Distract myself",
+    "grounding": "Ground myself",
+    "text_person": "Text or call",
+    "first_day": "In the first 24 hours",
+    "reminder": "Reminder",
+    "step_up": "When to ask for more help",
+    "common": "Common, and usually passes",
+    "call_provider": "Call your provider",
+    "after_session": "After each session",
+    "at_home_rules": "Treatment at home: safety rules",
+}
+
 # --- limits (the file reader refuses more; the forms say so before saving) --------------------
 
 MAX_TEXT = 500  # any free text

@@ -1,5 +1,6 @@
 """What the plan pages show, apart from the routes (recovery.plans.pages): the values of the
-plan page, the edit form with its trigger library, and versions to compare."""
+plan page, the edit form with its trigger library, versions to compare (with the content's
+labels for codes) and the one-line summary of each revision."""
 
 import re
 from datetime import date
@@ -10,7 +11,7 @@ from flask import abort, render_template, request
 from recovery.content.model import Content
 from recovery.db import get_session
 from recovery.models import PlanRevision, RelapsePlan
-from recovery.planning.diff import Change
+from recovery.planning.diff import Change, Labels, changed_sections
 from recovery.planning.draft import GOAL_LABELS, PlanDraft
 from recovery.planning.vocabulary import ACTION_LABELS, MEETING_LABELS, RANK_LABELS
 from recovery.plans import sections, store
@@ -74,3 +75,23 @@ def by_section(changes: list[Change]) -> list[tuple[str, list[Change]]]:
     for change in changes:
         grouped.setdefault(change.section, []).append(change)
     return list(grouped.items())
+
+
+def diff_labels() -> Labels:
+    """The content's labels for the codes a list of changes may show."""
+    content = current_content()
+    return Labels(trigger_kinds=kind_labels(content),
+                  countries={loc.id: loc.name for loc in content.crisis_locales})
+
+
+# The list of revisions summarises the newest ones only: each summary reads two whole revisions,
+# and a plan saved thousands of times should not make its list slow.
+SUMMARISED_REVISIONS = 30
+
+
+def revision_summaries(rows: list[PlanRevision]) -> dict[int, list[str]]:
+    """Revision number -> the sections it changed from the one before, for the newest ones."""
+    recent = rows[-(SUMMARISED_REVISIONS + 1):]
+    drafts = [store.revision_draft(row) for row in recent]
+    return {row.number: changed_sections(before, after)
+            for row, before, after in zip(recent[1:], drafts, drafts[1:], strict=False)}

@@ -1,5 +1,6 @@
 """The pages of one plan: read it, edit it section by section, see what changed between
-versions, take it away as a file or a PDF and bring it back, and delete it.
+versions and bring an earlier one back, take it away as a file or a PDF and bring it back, and
+delete it.
 
 One blueprint, registered twice with Flask's own `register_blueprint(..., name=, mount=)`:
 
@@ -47,9 +48,11 @@ from recovery.plans import sections, store
 from recovery.plans.display import (
     arg_number,
     by_section,
+    diff_labels,
     plan_context,
     render_edit,
     revision_or_404,
+    revision_summaries,
 )
 from recovery.plans.files import plan_to_json, storable_problem
 from recovery.plans.forms import PlanFileForm
@@ -236,7 +239,8 @@ def plan_pdf(layout: str) -> Response:
 def revisions() -> str:
     plan = find_plan()
     rows = store.revisions(get_session(), plan=plan)
-    return render_template("plans/revisions.html", plan=plan, revisions=list(reversed(rows)))
+    return render_template("plans/revisions.html", plan=plan, revisions=list(reversed(rows)),
+                           summaries=revision_summaries(rows))
 
 
 @bp.get("/compare")
@@ -244,9 +248,21 @@ def compare() -> str:
     plan = find_plan()
     old_number, new_number = (arg_number(name) for name in ("from", "to"))
     old, new = (revision_or_404(plan, n) for n in (old_number, new_number))
-    changes = diff_drafts(store.revision_draft(old), store.revision_draft(new))
+    changes = diff_drafts(store.revision_draft(old), store.revision_draft(new), diff_labels())
     return render_template("plans/compare.html", plan=plan, old=old, new=new,
                            changes=by_section(changes))
+
+
+@bp.post("/revisions/<int:number>/restore")
+def restore(number: int) -> Response:
+    """An earlier version brought back as the newest one: a save like any other, so it keeps
+    every version and is refused (409) if someone saved since the page was opened."""
+    plan, draft = load_plan()
+    base = posted_base_revision()
+    store.check_base_revision(plan, base)
+    restored = store.revision_draft(revision_or_404(plan, number))
+    return save_and_show(plan, draft, restored, base, anchor="",
+                         saved=f"Version {number} is back. It is saved as version {{number}}.")
 
 
 # --- Deleting --------------------------------------------------------------------------------
@@ -265,15 +281,16 @@ def delete() -> Response | str:
     return redirect(mount().after_delete_url(opened()))
 
 
-def save_and_show(plan: RelapsePlan, old: PlanDraft, new: PlanDraft, base: int,
-                  *, anchor: str) -> Response:
-    """Store `new` as the next version (unless nothing changed), commit once, and go back to
-    the plan (post/redirect/get, so reloading the page doesn't save twice)."""
+def save_and_show(plan: RelapsePlan, old: PlanDraft, new: PlanDraft, base: int, *, anchor: str,
+                  saved: str = "Saved. This is version {number} of the plan.") -> Response:
+    """Store `new` as the next version (unless nothing changed), commit once, say so with
+    `saved` (its {number} is the new version's), and go back to the plan (post/redirect/get,
+    so reloading the page doesn't save twice)."""
     if new == old:
         flash("Nothing had changed, so no new version was saved.", "info")
     else:
         db = get_session()
         row = store.save_revision(db, plan=plan, draft=new, base_revision=base)
         db.commit()
-        flash(f"Saved. This is version {row.number} of the plan.", "success")
+        flash(saved.format(number=row.number), "success")
     return redirect(url_for(".show", _anchor=anchor or None))

@@ -17,6 +17,7 @@ from recovery.models import RelapsePlan
 from recovery.planning.diff import Change, diff_drafts
 from recovery.planning.draft import PlanDraft
 from recovery.plans import store
+from recovery.plans.display import diff_labels
 from recovery.plans.files import MAX_FILE_BYTES, PlanFileError, read_plan_file
 from recovery.plans.forms import ALWAYS_ALLOWED, PlanFileForm
 from recovery.security import csrf
@@ -94,7 +95,7 @@ def changes_since(plan: RelapsePlan, base_revision: int) -> list[Change]:
     current = store.revision(db, plan=plan, number=plan.current_revision)
     if base is None or current is None or base.number >= current.number:
         return []
-    return diff_drafts(store.revision_draft(base), store.revision_draft(current))
+    return diff_drafts(store.revision_draft(base), store.revision_draft(current), diff_labels())
 
 
 def typed_text(limit: int = 100) -> list[str]:

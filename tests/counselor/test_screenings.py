@@ -30,7 +30,7 @@ from tests.counselor.conftest import (
     signed_in_client,
     text,
 )
-from tests.plans.helpers import open_form
+from tests.plans.helpers import FormReader, open_form
 
 LOW_RISK: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "data" / "low_risk_ketamine.json").read_text(encoding="utf-8"))
@@ -387,6 +387,27 @@ def test_a_refused_plan_change_leaves_no_audit_event(casey: FlaskClient, client_
     response = casey.post(f"{plan_url}/edit/reasons", data=stale | {"reasons-0-text": ["x"]})
     assert response.status_code == 409
     assert len(audit_actions(db_session)) == before
+
+
+def test_restoring_a_client_plan_version_is_audited_without_its_content(
+        casey: FlaskClient, client_id: int, db_session: Session) -> None:
+    plan_id = make_plan(casey, client_id, save_screening(casey, client_id))
+    plan_url = f"{base(client_id)}/plans/{plan_id}"
+    assert edit_reason(casey, plan_url, "Be there for my sister").status_code == 302
+    versions = casey.get(f"{plan_url}/revisions")
+    restore = [f for f in FormReader(versions.get_data(as_text=True)).forms
+               if f.action == f"{plan_url}/revisions/1/restore"]
+    assert restore and "Changed: My reasons" in text(versions)
+
+    stale = casey.post(f"{plan_url}/revisions/1/restore", data={"base_revision": "1"})
+    assert stale.status_code == 409  # conflict-checked like any save, and not audited
+    done = casey.post(f"{plan_url}/revisions/1/restore", data=restore[0].values())
+
+    assert done.status_code == 302 and done.headers["Location"] == plan_url
+    assert "Be there for my sister" not in text(casey.get(plan_url))
+    events = [(a, o, d) for a, _u, o, d in audit_actions(db_session)]
+    assert events.count(("update", str(plan_id), f"client {client_id}; restore")) == 1
+    assert "sister" not in str(events)
 
 
 def test_a_client_plan_is_never_reachable_through_a_private_link(

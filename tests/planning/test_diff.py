@@ -1,13 +1,14 @@
 """What changed between two plan revisions: one row per kind of edit a person makes."""
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from recovery.planning.diff import Change, diff_drafts
-from recovery.planning.draft import Action, Contact, Line, Meeting, PlanDraft
+from recovery.planning.diff import Change, Labels, changed_sections, diff_drafts
+from recovery.planning.draft import Action, Contact, Line, Meeting, PlanDraft, Trigger
 from recovery.planning.serialize import draft_from_dict
 
 Edit = Callable[[PlanDraft], PlanDraft]
@@ -91,7 +92,7 @@ KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                      id="contact-added"),
         pytest.param(lambda d: dataclasses.replace(d, meetings=()),
                      [Change("Meetings", "removed",
-                             "smart · SMART Recovery · Tuesday · 19:00 · Church hall")],
+                             "SMART Recovery · SMART Recovery · Tuesday · 19:00 · Church hall")],
                      id="meeting-removed"),
         pytest.param(lambda d: dataclasses.replace(d, next_steps=d.next_steps[1:]),
                      [Change("Treatment next steps", "removed",
@@ -150,8 +151,9 @@ def test_changed_urge_plan_shows_before_and_after(base: PlanDraft) -> None:
     (change,) = diff_drafts(base, new)
 
     assert (change.section, change.kind) == ("My urge plan", "changed")
-    assert change.text.startswith("30 · ") and change.before.startswith("20 · ")
-    assert change.text.endswith(" · Sam") and "Sam" not in change.before
+    assert change.text.startswith("Wait 30 minutes · Distract myself: ")
+    assert change.before.startswith("Wait 20 minutes · ")
+    assert change.text.endswith(" · Text or call: Sam") and "Sam" not in change.before
 
 
 def test_changes_come_in_plan_order(base: PlanDraft) -> None:
@@ -185,7 +187,8 @@ def test_second_meeting_of_the_same_group_reads_as_added(base: PlanDraft) -> Non
     new = dataclasses.replace(base, meetings=base.meetings + (thursday,))
 
     assert diff_drafts(base, new) == [
-        Change("Meetings", "added", "smart · SMART Recovery · Thursday · 19:00 · Church hall")]
+        Change("Meetings", "added",
+               "SMART Recovery · SMART Recovery · Thursday · 19:00 · Church hall")]
 
 
 def test_second_unnamed_meeting_reads_as_added(base: PlanDraft) -> None:
@@ -196,7 +199,7 @@ def test_second_unnamed_meeting_reads_as_added(base: PlanDraft) -> None:
     new = dataclasses.replace(base, meetings=(monday, friday))
 
     assert diff_drafts(old, new) == [
-        Change("Meetings", "added", "smart · Friday · https://example.org/smart")]
+        Change("Meetings", "added", "SMART Recovery · Friday · https://example.org/smart")]
 
 
 def test_repeated_line_reads_as_added(base: PlanDraft) -> None:
@@ -226,3 +229,35 @@ def test_added_therapy_section_reads_as_added(base: PlanDraft) -> None:
     assert (change.section, change.kind) == ("Ketamine treatment aftercare", "added")
     assert "Mild dizziness or nausea" in change.text
     assert "None" not in change.text + change.before
+
+
+# --- labels, never codes ---------------------------------------------------------------------
+
+LABELS = Labels(trigger_kinds={"places": "Places, things and times", "own": "My own"},
+                countries={"US": "United States", "GB": "United Kingdom"})
+
+
+def test_codes_read_as_their_labels(base: PlanDraft) -> None:
+    pub = Trigger("own", "Friday nights at the pub", "medium", (Action("leave", "Go home"),))
+    new = dataclasses.replace(base, triggers=base.triggers + (pub,), crisis_locale="GB",
+                              meetings=base.meetings + (Meeting("na", "Thursday group"),))
+
+    changes = diff_drafts(base, new, LABELS)
+
+    assert [(c.section, c.kind, c.text, c.before) for c in changes] == [
+        ("My triggers and what I will do", "added",
+         "Friday nights at the pub · My own · Medium risk · Leave: Go home", ""),
+        ("Meetings", "added", "Narcotics Anonymous (NA) · Thursday group", ""),
+        ("Crisis lines country", "changed", "United Kingdom", "United States"),
+    ]
+    parts = {part for c in diff_drafts(new, base, LABELS) + changes
+             for text in (c.text, c.before) for part in re.split(r" · |: ", text)}
+    assert not parts & {"own", "medium", "na", "leave", "GB", "US"}
+
+
+def test_changed_sections_names_each_section_once_in_plan_order(base: PlanDraft) -> None:
+    new = dataclasses.replace(base, reasons=(Line("Money"),), goal="cut_down",
+                              contacts=base.contacts + (Contact("Jo"),))
+
+    assert changed_sections(base, new) == ["My goal", "My reasons", "Support contacts"]
+    assert changed_sections(base, base) == []

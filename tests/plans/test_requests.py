@@ -119,7 +119,8 @@ def stored_plan(app: Flask) -> str:
 
 @pytest.mark.parametrize("url", [
     "/plans/new", "/r/{result}/plan", "/plans/import", "/plans/{plan}/import",
-    "/plans/{plan}/delete", *(f"/plans/{{plan}}/edit/{s}" for s in SECTIONS),
+    "/plans/{plan}/delete", "/plans/{plan}/revisions/1/restore",
+    *(f"/plans/{{plan}}/edit/{s}" for s in SECTIONS),
 ])
 def test_every_post_needs_a_csrf_token(app_csrf: Flask, csrf_client: FlaskClient,
                                        url: str) -> None:
