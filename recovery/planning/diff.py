@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from recovery.planning.draft import PlanDraft
@@ -101,7 +102,7 @@ def diff_drafts(old: PlanDraft, new: PlanDraft, labels: Labels = Labels()) -> li
         elif b is None:
             changes.append(Change(heading, "removed", describe(a, labels, key)))
         elif isinstance(a, list) and isinstance(b, list):
-            changes.extend(diff_lists(heading, a, b, lambda v, key=key: describe(v, labels, key)))
+            changes.extend(diff_lists(heading, a, b, partial(describe, labels=labels, where=key)))
         else:
             changes.append(Change(heading, "changed", describe(b, labels, key),
                                   describe(a, labels, key)))
