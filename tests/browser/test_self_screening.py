@@ -66,6 +66,41 @@ def test_screening_to_plan_and_each_pdf(page: Page, journey: Callable[[str], Jou
     assert_in_order(wallet_text, "If I'm struggling", "988", "Robin")
 
 
+def test_versions_compare_in_words_and_restore(page: Page,
+                                               journey: Callable[[str], Journey]) -> None:
+    trip = journey("versions")
+    start_screening(page)
+    answer_questionnaire(page, low_risk_answers())
+    plan_url = make_plan(page)
+    page.goto(f"{plan_url}/edit/meetings")
+    first_row = page.get_by_role("group", name="Meeting 1")
+    first_row.get_by_label("Kind of meeting").select_option(label="Narcotics Anonymous (NA)")
+    first_row.get_by_label("Name").fill("Tuesday group")
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"{plan_url}/edit/urge_plan")
+    page.get_by_label("Who I'll text when an urge hits").fill("Robin")
+    page.get_by_role("button", name="Save").click()
+
+    page.goto(f"{plan_url}/revisions")
+    text = visible_text(page)
+    assert "Changed: Meetings" in text and "Changed: My urge plan" in text
+    trip.visit("revisions")
+    page.get_by_role("link", name="See the changes since version 1").click()
+    text = visible_text(page)
+    assert "Added: Narcotics Anonymous (NA) · Tuesday group" in text
+    assert "na ·" not in text
+    trip.visit("compare")
+
+    page.goto(f"{plan_url}/compare?from=1&to=3")
+    assert "Text or call: Robin" in visible_text(page)
+    trip.visit("compare-two-steps")
+    page.goto(f"{plan_url}/revisions")
+    page.get_by_role("button", name="Restore version 1").click()
+    expect(page.locator(".notices")).to_contain_text("Version 1 is back. It is saved as version 4.")
+    assert "Tuesday group" not in visible_text(page)
+    trip.visit("plan-restored")
+
+
 def test_save_then_delete_a_result(page: Page, journey: Callable[[str], Journey]) -> None:
     trip = journey("save-delete")
     start_screening(page)
