@@ -1,5 +1,5 @@
 """What changed between two plan revisions, section by section, in words a person can read:
-the labels of the plan's fixed choices ("Medium risk", "Narcotics Anonymous (NA)", the trigger
+the labels of the plan's fixed choices (risk, if-then steps, kinds of meeting; the trigger
 kinds and crisis countries of the content, passed in as `Labels`), never their codes.
 
 `changed_sections` is the short form, for the list of revisions: which sections differ.
