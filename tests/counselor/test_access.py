@@ -42,7 +42,7 @@ def example_url(rule: Rule) -> str:
     for variable, value in {"<int:user_id>": "1", "<int:client_id>": "1", "<token>": "A" * 43,
                             "<int:screening_id>": "1", "<int:plan_id>": "1",
                             "<step:step_id>": "substance", "<section_id>": "about",
-                            "<layout>": "full"}.items():
+                            "<layout>": "full", "<int:number>": "1"}.items():
         url = url.replace(variable, value)
     assert "<" not in url, f"add an example value for {rule.rule}"
     return url

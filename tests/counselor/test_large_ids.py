@@ -23,7 +23,8 @@ def int_rules(app: Flask) -> list[Rule]:
 
 def url_with(rule: Rule, values: dict[str, int]) -> str:
     url = re.sub(r"<int:(\w+)>", lambda m: str(values[m[1]]), rule.rule)
-    url = url.replace("<token>", "A" * 43).replace("<section_id>", "about")
+    url = url.replace("<token>", "A" * 43).replace("<token:token>", "A" * 43)
+    url = url.replace("<section_id>", "about")
     url = url.replace("<layout>", "full").replace("<step:step_id>", "substance")
     assert "<" not in url, f"add an example value for {rule.rule}"
     return url

@@ -560,7 +560,7 @@ def object_urls(app: Flask, client_id: int, screening_id: int, plan_id: int
     can't be forgotten here."""
     values = {"<int:client_id>": str(client_id), "<int:screening_id>": str(screening_id),
               "<int:plan_id>": str(plan_id), "<step:step_id>": "substance",
-              "<section_id>": "reasons", "<layout>": "full"}
+              "<section_id>": "reasons", "<layout>": "full", "<int:number>": "1"}
     found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[:2] in (["counselor", "screenings"],
