@@ -142,8 +142,8 @@ def test_the_meeting_handouts_bundle_is_tagged_one_handout_after_another(
     with app.app_context():
         content = current_content()
         data = renderer.render_handouts_pdf(
-            [(draft, content.crisis_locale("US")) for draft in drafts], content, paper="a4",
-            today=TODAY)
+            [(draft, content.crisis_locale("US"), f"A.{n}") for n, draft in enumerate(drafts)],
+            content, paper="a4", today=TODAY)
     path = tmp_path / "handouts.pdf"
     path.write_bytes(data)
     pdf = TaggedPdf.open(path)
@@ -152,5 +152,6 @@ def test_the_meeting_handouts_bundle_is_tagged_one_handout_after_another(
     assert pdf.language == "en" and pdf.marked and pdf.displays_title and pdf.pdfua_part == "1"
     assert [text for level, text in pdf.headings() if level == 1] == [
         "My recovery plan: Ana", "My recovery plan: Ben", "My recovery plan: Cy"]
+    # (Each page's mark is in its running header, outside the tree like every header.)
     assert in_order(pdf.root.text, ["Ana", "If things get dangerous", "Ben",
                                     "If things get dangerous", "Cy", "If things get dangerous"])
