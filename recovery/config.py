@@ -24,6 +24,7 @@ from typing import Any
 from flask import Flask
 
 from recovery import sealed
+from recovery.content.loader import DEFAULT_COUNTRY
 
 ENV_PREFIX = "RECOVERY"
 SECRET_KEY_FILENAME = "secret_key"
@@ -66,7 +67,11 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
 
     SEEDS_DIR = REPO_ROOT / "seeds"
-    CRISIS_LOCALE = "US"
+    # The default country, one of seeds/crisis.yaml's: its crisis lines show until a person
+    # picks another country, and the whole site, its plans and PDFs read in its variety of
+    # English (seeds/words.yaml: "GP" or "primary care doctor"). Checked at start-up
+    # (recovery/seeds.py).
+    CRISIS_LOCALE = DEFAULT_COUNTRY
 
     # Counselor workspace (recovery/counselor/). Sessions end after this long without a request,
     # and in any case this long after signing in (HIPAA's "automatic logoff").

@@ -112,7 +112,7 @@ def test_the_privacy_page_says_what_is_kept_where_how_long_and_who_sees_it(
     assert response.status_code == 200
     text = " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
     for section in ("Taking the check", "A result you save", "A relapse-prevention plan",
-                    "If you work with a counsellor here", "The activity record",
+                    "If you work with a counselor here", "The activity record",
                     "What we never keep", "Our logs"):
         assert section in text
     assert text.count("What:") >= 4 and text.count("Who can see it:") >= 4

@@ -1,5 +1,6 @@
 """The validated content as plain frozen dataclasses: what seeds/ holds once it is checked."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -191,9 +192,12 @@ class Content:
     flags: tuple[Flag, ...]
     paths: tuple[TreatmentPath, ...]
     crisis_locales: tuple[CrisisLocale, ...]
-    default_locale: str
+    default_locale: str  # the CRISIS_LOCALE setting the content was loaded for
     plan: "PlanContent"
     opening: Opening
+    # words.yaml's words in the default country's variety of English, already filled into
+    # every text above; templates read them as `words`.
+    words: Mapping[str, str] = field(default_factory=dict)
 
     def scale(self, scale_id: str) -> Scale:
         return next(s for s in self.scales if s.id == scale_id)

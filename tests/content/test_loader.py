@@ -162,10 +162,6 @@ def reserved_step_id(data: Any) -> None:
     step(data, "situation")["id"] = "result"
 
 
-def unknown_default_locale(data: Any) -> None:
-    data["default_locale"] = "FR"
-
-
 def unquoted_yes(data: Any) -> None:
     # What `in: [yes]` (unquoted) becomes: YAML 1.1 reads it as true.
     entry(data, "flags", "using_alone")["when"] = {
@@ -271,8 +267,6 @@ def null_urgency(data: Any) -> None:
                      "every locale needs an emergency resource", id="no-emergency-resource"),
         pytest.param("questionnaire.yaml", reserved_step_id, "steps[10]",
                      "'result' is reserved", id="reserved-step-id"),
-        pytest.param("crisis.yaml", unknown_default_locale, "default_locale",
-                     "unknown locale 'FR'", id="unknown-default-locale"),
         # A shared option set is checked where it is written, once for every question using it.
         pytest.param("questionnaire.yaml", option_set_score_as_text,
                      "option_sets.two_weeks[1].score", "expected a whole number, got '1'",
@@ -441,10 +435,11 @@ def test_create_app_starts_with_good_content(seeds: Path, tmp_path: Path) -> Non
 def test_the_app_reads_the_same_seed_files_once(seeds: Path) -> None:
     """Each create_app reuses content already read from byte-identical files (a test session
     builds hundreds of apps), and reads an edited file again."""
-    first = load_content_once(seeds)
-    assert load_content_once(SEEDS_DIR) is first  # same bytes, another place
+    first = load_content_once(seeds, "US")
+    assert load_content_once(SEEDS_DIR, "US") is first  # same bytes, another place
+    assert load_content_once(SEEDS_DIR, "GB") is not first  # another country's words
 
     edit_yaml(seeds, "scoring.yaml", first_band_not_zero)
     with pytest.raises(ContentError, match="the first band must start at 0"):
-        load_content_once(seeds)
-    assert load_content_once(SEEDS_DIR) is first
+        load_content_once(seeds, "US")
+    assert load_content_once(SEEDS_DIR, "US") is first

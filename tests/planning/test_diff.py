@@ -58,7 +58,7 @@ def with_safety_response(draft: PlanDraft, response: str) -> PlanDraft:
 FIRST_PROMPT = "Signs that a crisis may be starting for me"
 FIRST_HARM_REDUCTION = "Never mix with alcohol, benzodiazepines, opioids or GHB."
 KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
-                     "See a GP within a week or two and say you use ketamine.")
+                     "See your primary care doctor within a week or two and say you use ketamine.")
 
 
 @pytest.mark.parametrize(

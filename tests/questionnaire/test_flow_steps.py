@@ -94,7 +94,7 @@ def test_severe_ketamine_user_who_mixes_with_daily_alcohol(client: FlaskClient) 
             " them.") in " ".join(first.split())
     titles = [re.search(r"<h3>(.*?)</h3>", block)[1] for block in others]  # type: ignore[index]
     assert "Medically supervised withdrawal (detox) assessment" not in titles
-    assert "Outpatient programme and aftercare" in titles
+    assert "Outpatient program and aftercare" in titles
 
 
 def test_alcohol_user_is_not_asked_ketamine_questions(client: FlaskClient) -> None:

@@ -34,7 +34,7 @@ def _href(value: str) -> str:
     return value
 
 
-def _country_code(value: Any) -> str:
+def country_code(value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^[A-Z]{2}$", value):
         raise problem("a locale id is a two-letter country code such as US")
     return value
@@ -56,25 +56,22 @@ class ResourceShape(Shape):
 
 
 class LocaleShape(Shape):
-    id: Annotated[str, BeforeValidator(_country_code)]
+    id: Annotated[str, BeforeValidator(country_code)]
     name: Text
     resources: Entries[ResourceShape]
 
 
 class CrisisFile(Shape):
-    default_locale: str
     locales: Entries[LocaleShape]
 
 
-def read_crisis(data: Any) -> tuple[str, tuple[CrisisLocale, ...]]:
-    """The default locale's id, and every locale."""
+def read_crisis(data: Any) -> tuple[CrisisLocale, ...]:
+    """Every locale. Which one is the default is a setting (CRISIS_LOCALE), not content."""
     shape = validate(CrisisFile, data)
     for index, locale in enumerate(shape.locales):
         check_resources(locale.resources, ("locales", index, "resources"))
     unique(numbered(("locales",), (loc.id for loc in shape.locales)), "locale")
-    if shape.default_locale not in {loc.id for loc in shape.locales}:
-        raise SeedProblem(("default_locale",), f"unknown locale {shape.default_locale!r}")
-    return shape.default_locale, tuple(to_locale(locale) for locale in shape.locales)
+    return tuple(to_locale(locale) for locale in shape.locales)
 
 
 def check_resources(resources: list[ResourceShape], at: Loc) -> None:
