@@ -139,7 +139,7 @@ def support() -> ResponseReturnValue:
         abort(404)
     return current_mount().render("questionnaire/support.html", crisis=crisis,
                                   resources=journey.crisis_resources(content),
-                                  next_url=next_url(answers))
+                                  locales=content.crisis_locales, next_url=next_url(answers))
 
 
 @bp.get("/result")

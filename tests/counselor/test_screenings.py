@@ -180,6 +180,21 @@ def test_a_suicide_risk_answer_stops_for_the_counselor_at_once(
     assert saved.index("Safety first") < saved.index("Recommended path")
 
 
+def test_the_counselor_support_page_offers_the_country_picker(
+        casey: FlaskClient, client_id: int) -> None:
+    """A client from elsewhere needs their own country's lines: the counselor's crisis stop has
+    the same picker as the self-screening's."""
+    (support,) = record_answers(casey, client_id, AT_RISK)[:1]
+    assert '<form method="get" class="region-picker">' in support.get_data(as_text=True)
+
+    canada = casey.get(f"{base(client_id)}/screenings/new/support", query_string={"region": "CA"})
+
+    assert canada.status_code == 200
+    assert "9-8-8 Suicide Crisis Helpline" in text(canada)
+    assert "Crisis Text Line" not in text(canada)
+    assert '<option value="CA" selected>Canada</option>' in canada.get_data(as_text=True)
+
+
 def test_the_review_and_saved_pages_give_the_counselor_the_words_for_counselors(
         app: Flask, casey: FlaskClient, client_id: int) -> None:
     """The crisis section speaks to the counselor (flags.yaml's `counselor:` text) on the review

@@ -76,6 +76,38 @@ def test_support_page_lists_crisis_lines_and_labels_samhsa_as_a_referral_line(
     assert "988" in footer and "SAMHSA" not in footer
 
 
+def test_the_support_page_offers_the_country_picker_and_keeps_the_choice(
+        client: FlaskClient) -> None:
+    """Someone abroad needs numbers that work where they are: the crisis stop has the result
+    page's picker, a plain GET form back to itself, and the choice holds on the result."""
+    set_answers(client, answers_before("safety", LOW_RISK_KETAMINE))
+    client.post("/screening/safety", data={
+        **step_answers("safety", LOW_RISK_KETAMINE), "s_wish_dead": "yes", "nav": "next"})
+    support = markup(client.get(SUPPORT_URL))
+    picker = support.split('<form method="get" class="region-picker">', 1)[1].split("</form>")[0]
+    assert '<option value="US" selected>United States</option>' in picker
+    assert '<option value="GB">United Kingdom</option>' in picker
+
+    uk = client.get(SUPPORT_URL, query_string={"region": "GB"})
+
+    assert uk.status_code == 200
+    assert "Samaritans" in words(uk) and "tel:116123" in markup(uk)
+    assert "tel:988" not in markup(uk) and "tel:911" not in markup(uk)
+    assert '<option value="GB" selected>United Kingdom</option>' in markup(uk)
+    # The questions go on where they stopped, and the choice is kept for the rest.
+    assert continue_link(uk) == "/screening/safety_more"
+    assert "Samaritans" in words(client.get("/screening/safety_more"))
+
+
+def test_an_unknown_country_keeps_the_default(client: FlaskClient) -> None:
+    answer_questionnaire(client, person(s_wish_dead="yes", s_now="no"))
+
+    page = client.get(SUPPORT_URL, query_string={"region": "<script>"})
+
+    assert page.status_code == 200 and "tel:988" in markup(page)
+    assert "<script>" not in markup(page).split("<main", 1)[1]
+
+
 def test_support_is_shown_once_when_later_answers_add_no_risk(client: FlaskClient) -> None:
     journey = answer_questionnaire(client, person(s_wish_dead="yes", s_now="no"))
 
