@@ -25,6 +25,7 @@ from recovery.content.seedfiles.flags import read_flags
 from recovery.content.seedfiles.paths import read_paths
 from recovery.content.seedfiles.plan import read_plan
 from recovery.content.seedfiles.questionnaire import read_questionnaire
+from recovery.content.seedfiles.safer_use import read_safer_use
 from recovery.content.seedfiles.scoring import read_scales
 from recovery.content.seedfiles.summary import read_summary
 from recovery.content.seedfiles.words import fill_words, read_words, words_for
@@ -34,7 +35,7 @@ __all__ = ["DEFAULT_COUNTRY", "MAX_FILE_BYTES", "SEED_FILES", "ContentError", "U
 
 # Every file load_content reads, relative to the seeds directory.
 SEED_FILES = ("VERSION", "words.yaml", "questionnaire.yaml", "scoring.yaml", "flags.yaml",
-              "paths.yaml", "crisis.yaml", "plan.yaml", "summary.yaml")
+              "paths.yaml", "crisis.yaml", "plan.yaml", "summary.yaml", "safer_use.yaml")
 T = TypeVar("T")
 DEFAULT_COUNTRY = "US"  # the CRISIS_LOCALE setting's default (recovery/config.py)
 
@@ -86,8 +87,10 @@ def load_content(seeds_dir: str | Path, country: str = DEFAULT_COUNTRY) -> Conte
                 lambda data: read_plan(data, questionnaire, scales, flags, paths))
     opening = read("summary.yaml",
                    lambda data: read_summary(data, questionnaire, scales, flags, paths))
+    safer_use = read("safer_use.yaml",
+                     lambda data: read_safer_use(data, questionnaire, scales, flags, paths))
     return Content(version=version, questionnaire=questionnaire, severity_scale=severity,
                    scales=scales, flags=flags, paths=paths, crisis_locales=locales,
                    default_locale=country, plan=plan, opening=opening,
-                   words=words)
+                   safer_use=safer_use, words=words)
 

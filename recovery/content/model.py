@@ -184,6 +184,27 @@ class Opening:
 
 
 @dataclass(frozen=True)
+class SaferUseGuide:
+    substances: tuple[str, ...]
+    title: str  # may hold {substance}
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SaferUse:
+    """seeds/safer_use.yaml: who sees safer-use guidance (`rules`, each with its reason; never
+    when `unless` holds) and the guidance for each substance."""
+
+    intro: str
+    unless: Condition
+    rules: tuple[PathRule, ...]
+    guides: tuple[SaferUseGuide, ...]
+
+    def guide_for(self, substance: str) -> SaferUseGuide | None:
+        return next((g for g in self.guides if substance in g.substances), None)
+
+
+@dataclass(frozen=True)
 class Content:
     version: str
     questionnaire: Questionnaire
@@ -195,6 +216,7 @@ class Content:
     default_locale: str  # the CRISIS_LOCALE setting the content was loaded for
     plan: "PlanContent"
     opening: Opening
+    safer_use: SaferUse
     # words.yaml's words in the default country's variety of English, already filled into
     # every text above; templates read them as `words`.
     words: Mapping[str, str] = field(default_factory=dict)
@@ -304,7 +326,6 @@ class PlanContent:
     medical_red_flags: tuple[SubstanceRedFlags, ...]
     therapy_aftercare: TherapyAftercare
     at_home_safety: ConditionalList
-    harm_reduction: ConditionalList
     safety_steps: ConditionalList
 
     def trigger(self, trigger_id: str) -> PlanTrigger | None:

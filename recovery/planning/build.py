@@ -55,8 +55,8 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
                              step_up=plan.lapse_plan.step_up),
         medical=medical_red_flags(result, ctx, content),
         therapy=therapy_section(plan, ctx),
-        harm_reduction=(plan.harm_reduction.lines
-                        if plan.harm_reduction.applies_when.is_true(ctx) else ()),
+        # The result page's safer-use lines (seeds/safer_use.yaml), for the same people.
+        harm_reduction=result.safer_use.lines if result.safer_use else (),
         safety_steps=(tuple(SafetyStep(prompt) for prompt in plan.safety_steps.lines)
                       if is_at_risk else ()),
         safety_credit=plan.safety_steps.credit if is_at_risk else "",

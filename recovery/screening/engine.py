@@ -22,6 +22,7 @@ from recovery.screening.result import (
     PathReason,
     PathResult,
     Priority,
+    SaferUseResult,
     ScaleResult,
     ScreeningResult,
 )
@@ -195,6 +196,7 @@ def evaluate(raw_answers: Mapping[str, object], content: Content, locale: str | 
         crisis_locale=content.crisis_locale(locale).id,
         what_matters=what_matters,
         harms=named_harms(ctx, subject),
+        safer_use=safer_use(ctx, subject, str(answers[subject_item.id])),
     )
     return result, ctx
 
@@ -271,3 +273,21 @@ def harm_evidence(evidence: list[Evidence], ctx: ScreeningContext, subject: str
         else:
             answers.append(ev)
     return describe(answers, ctx, subject)
+
+
+def safer_use(ctx: ScreeningContext, subject: str, substance: str) -> SaferUseResult | None:
+    """The substance's safer-use guidance with every rule that shows it (seeds/safer_use.yaml),
+    or None: no rule holds, `unless` does, or the substance has no guide. Crisis flags don't
+    hide it; the result page shows crisis help first, then this with everything else."""
+    content = ctx.content.safer_use
+    guide = content.guide_for(substance)
+    if guide is None or content.unless.is_true(ctx):
+        return None
+    reasons = tuple(PathReason(because=rule.because, evidence=describe(evidence, ctx, subject))
+                    for rule in content.rules
+                    if (evidence := rule.when.check(ctx)) is not None)
+    if not reasons:
+        return None
+    return SaferUseResult(title=fill(guide.title, subject), intro=fill(content.intro, subject),
+                          lines=tuple(fill(line, subject) for line in guide.lines),
+                          reasons=reasons)

@@ -156,6 +156,27 @@ class Harm:
 
 
 @dataclass(frozen=True)
+class SaferUseResult:
+    """Safer-use guidance for the chosen substance (seeds/safer_use.yaml), with every reason
+    it is shown, like a path's."""
+
+    title: str
+    intro: str
+    lines: tuple[str, ...]
+    reasons: tuple[PathReason, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SaferUseResult":
+        return cls(title=data["title"], intro=data["intro"], lines=tuple(data["lines"]),
+                   reasons=_reasons(data["reasons"]))
+
+
+def _reasons(items: Any) -> tuple[PathReason, ...]:
+    return tuple(PathReason(because=reason["because"], evidence=_evidence(reason.get("evidence")))
+                 for reason in items)
+
+
+@dataclass(frozen=True)
 class ScreeningResult:
     content_version: str
     substance: str
@@ -170,6 +191,8 @@ class ScreeningResult:
     crisis_locale: str = ""
     what_matters: tuple[Priority, ...] = ()  # at most three lines, in this order
     harms: tuple[Harm, ...] = ()
+    # None when not shown, and in results saved before it existed.
+    safer_use: SaferUseResult | None = None
 
     @property
     def is_at_risk(self) -> bool:
@@ -208,4 +231,6 @@ class ScreeningResult:
             paths=tuple(PathResult.from_dict(path) for path in data["paths"]),
             answers=dict(answers or {}), crisis_locale=data.get("crisis_locale", ""),
             what_matters=tuple(Priority.from_dict(p) for p in data.get("what_matters", ())),
-            harms=tuple(Harm.from_dict(h) for h in data.get("harms", ())))
+            harms=tuple(Harm.from_dict(h) for h in data.get("harms", ())),
+            safer_use=(SaferUseResult.from_dict(data["safer_use"])
+                       if data.get("safer_use") else None))

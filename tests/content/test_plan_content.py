@@ -50,7 +50,7 @@ def test_real_plan_loads() -> None:
     assert plan.urge_plan.delay_minutes == 20 and len(plan.urge_plan.distractions) == 5
     assert [r.id for r in plan.routine] == [
         "sleep", "morning_light", "meals_water", "movement", "rest_practice", "connection"]
-    assert len(plan.at_home_safety.lines) == 7 and len(plan.harm_reduction.lines) == 6
+    assert len(plan.at_home_safety.lines) == 7
     assert len(plan.safety_steps.lines) == 6 and "Stanley-Brown" in plan.safety_steps.credit
     # Folded YAML text is read without the trailing newline.
     assert plan.urge_plan.grounding == plan.urge_plan.grounding.strip()
@@ -73,8 +73,6 @@ def test_real_plan_rules_and_references() -> None:
     assert plan.therapy_aftercare.applies_when == AnswerIn(
         "prescribed", frozenset({"infusion_clinic", "esketamine", "at_home"}))
     assert plan.at_home_safety.applies_when == AnswerIn("prescribed", frozenset({"at_home"}))
-    assert plan.harm_reduction.applies_when == AnswerIn(
-        "last_use", frozenset({"past_week", "past_month"}))
     assert plan.safety_steps.applies_when == AnyOf(
         (FlagRaised("suicide_risk"), FlagRaised("suicide_risk_now")))
 
@@ -258,9 +256,9 @@ TRIGGER_KIND_IDS = "people, places, feelings, body, thoughts"
                              {"flag": "suicide"}),
                      "safety_steps.applies_when.flag", "unknown flag 'suicide'",
                      id="safety-steps-unknown-flag"),
-        pytest.param(set_key(lambda d: d, "harm_reduction",
+        pytest.param(set_key(lambda d: d, "at_home_safety",
                              {"applies_when": {"always": True}, "lines": ["Never alone."]}),
-                     "harm_reduction", "unknown key 'lines' (allowed: applies_when, credit, notes)",
+                     "at_home_safety", "unknown key 'lines' (allowed: applies_when, credit, rules)",
                      id="conditional-list-wrong-key"),
         pytest.param(del_key(lambda d: d, "lapse_plan"), "", "missing key 'lapse_plan'",
                      id="missing-section"),

@@ -202,7 +202,7 @@ def test_the_handout_names_no_substance(
 def test_the_handout_hides_private_fields(
         render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft],
         answers_for: Callable[..., dict[str, Any]], paper: str) -> None:
-    draft = make_draft(answers=answers_for(prescribed="at_home", outside_prescription="no",
+    draft = make_draft(answers=answers_for(prescribed="at_home", outside_prescription="yes",
                                            w_alone_secret="yes"),
                        safety_steps=(SafetyStep("People I can ask for help", "My brother"),))
     assert draft.medical and draft.therapy and draft.harm_reduction and draft.next_steps

@@ -278,14 +278,20 @@ def test_therapy_section_only_for_prescribed_ketamine(
     ],
 )
 def test_harm_reduction_only_for_recent_use(content: Content, draft_for: Any,
-                                            overrides: dict[str, Any], is_using: bool) -> None:
+                                            answers_for: Any, overrides: dict[str, Any],
+                                            is_using: bool) -> None:
+    """The plan's safer-use lines are the result page's (seeds/safer_use.yaml), for the same
+    people: one source. The low-risk person is getting ready to change, so only recent use
+    shows them."""
     draft = draft_for(**overrides)
+    result = screen(answers_for(**overrides), content)
 
     if is_using:
-        assert draft.harm_reduction == content.plan.harm_reduction.lines
-        assert "Never use alone; have a sober person nearby." in draft.harm_reduction
+        assert result.safer_use is not None and draft.harm_reduction == result.safer_use.lines
+        guide = content.safer_use.guide_for(result.substance)
+        assert guide is not None and len(draft.harm_reduction) == len(guide.lines)
     else:
-        assert draft.harm_reduction == ()
+        assert result.safer_use is None and draft.harm_reduction == ()
 
 
 # --- safety steps ----------------------------------------------------------------------------

@@ -18,9 +18,9 @@ HIDING = "Hiding things or telling small lies again"
 
 @pytest.fixture(scope="module")
 def base(draft_for: Any) -> PlanDraft:
-    """A draft with suggestions (at-home ketamine therapy, using alone, cravings, a suicide-risk
-    flag) and a few of the person's own entries."""
-    draft = draft_for(prescribed="at_home", outside_prescription="no", w_alone_secret="yes",
+    """A draft with suggestions (at-home ketamine therapy and use beyond it, using alone,
+    cravings, a suicide-risk flag) and a few of the person's own entries."""
+    draft = draft_for(prescribed="at_home", outside_prescription="yes", w_alone_secret="yes",
                       c_craving="yes", s_wish_dead="yes", s_now="no")
     return dataclasses.replace(
         draft,
@@ -56,7 +56,8 @@ def with_safety_response(draft: PlanDraft, response: str) -> PlanDraft:
 
 
 FIRST_PROMPT = "Signs that a crisis may be starting for me"
-FIRST_HARM_REDUCTION = "Never mix with alcohol, benzodiazepines, opioids or GHB."
+FIRST_HARM_REDUCTION = ("Never use alone. Have someone sober with you who knows what you took "
+                        "and will call for help if you need it.")
 KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                      "See your primary care doctor within a week or two and say you use ketamine.")
 

@@ -135,14 +135,6 @@ class AtHomeSafetyShape(ConditionalShape):
         return self.rules
 
 
-class HarmReductionShape(ConditionalShape):
-    notes: Lines
-
-    @property
-    def lines(self) -> list[str]:
-        return self.notes
-
-
 class SafetyStepsShape(ConditionalShape):
     steps: Lines
 
@@ -163,7 +155,6 @@ class PlanFile(Shape):
     medical_red_flags: Entries[RedFlagGroupShape]
     therapy_aftercare: TherapyAftercareShape
     at_home_safety: AtHomeSafetyShape
-    harm_reduction: HarmReductionShape
     safety_steps: SafetyStepsShape
 
 
@@ -192,7 +183,6 @@ def read_plan(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...]
             reader.read(therapy.applies_when, ("therapy_aftercare", "applies_when")),
             tuple(therapy.common), tuple(therapy.call_provider), tuple(therapy.after_session)),
         at_home_safety=conditional(plan.at_home_safety, "at_home_safety", reader),
-        harm_reduction=conditional(plan.harm_reduction, "harm_reduction", reader),
         safety_steps=conditional(plan.safety_steps, "safety_steps", reader),
     )
 
