@@ -7,8 +7,8 @@ sentence with a capital. The loader fills every placeholder in with the default 
 (the CRISIS_LOCALE setting) right after reading each seed file, before its shape is checked, so
 the engine, the plans, the PDFs and the templates (`words` in Jinja) all see plain text in one
 variety of English. A placeholder words.yaml doesn't define stops start-up, and so does a word
-missing for one of crisis.yaml's countries. `{substance}` is not one of these: the engine fills
-it in for each screening.
+missing for one of crisis.yaml's countries. `{substance}`, `{areas}`, `{flag}` and `{path}` are
+not words: the engine fills them in for each screening (FILLED_PER_SCREENING).
 """
 
 import re
@@ -22,7 +22,10 @@ from recovery.content.seedfiles.crisis import country_code
 from recovery.strict import Loc
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z][a-z0-9_]{0,39})\}")
-FILLED_PER_SCREENING = frozenset({"substance"})  # engine.fill
+# Filled in by the engine for each screening: the substance (engine.fill), the areas a scale
+# counted (scoring.yaml), the flag and path a line of the result's opening is about
+# (summary.yaml).
+FILLED_PER_SCREENING = frozenset({"substance", "areas", "flag", "path"})
 
 CountryCode = Annotated[str, BeforeValidator(country_code)]
 
