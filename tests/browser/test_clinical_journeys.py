@@ -108,3 +108,10 @@ def test_declining_right_now_stops_the_counselor_as_an_emergency(
     expect(page.locator("h1")).to_have_text(f"Safety first: client {code}")
     assert "Treat this as possible immediate danger" in stops[-1]
     assert len(stops) == 2, "the first stop is for the safety page, the second for 'right now'"
+
+    # Leave the admin's caseload as it was: the counselor journey starts from an empty one.
+    page.goto("/counselor/clients")
+    page.get_by_role("link", name=code).click()
+    page.goto(f"{url_path(page)}/delete")
+    page.get_by_role("button", name=f"Yes, delete client {code}").click()
+    expect(page.locator("body")).to_contain_text("You have no clients yet")
