@@ -163,9 +163,16 @@ def save() -> ResponseReturnValue:
     return current_mount().save(answers)
 
 
-@bp.post("/forget")
-def forget() -> Response:
-    return current_mount().forget()
+@bp.route("/forget", methods=["GET", "POST"])
+def forget() -> ResponseReturnValue:
+    """Drop the answers in progress; a page of its own asks first (a tap by mistake loses
+    nothing)."""
+    if request.method == "POST":
+        return current_mount().forget()
+    answers = current_mount().answers()
+    if answers is None:
+        return current_mount().not_under_way()
+    return current_mount().render("questionnaire/forget.html", next_url=next_url(answers))
 
 
 # --- Helpers -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The self-screening's own pages around the questionnaire flow: the landing page, a saved
-result (under its private link) and deleting it. The flow itself (steps, crisis stop, result,
+result (under its private link) and deleting it (after a page that asks once more). The flow itself (steps, crisis stop, result,
 save) is recovery/questionnaire/flow.py, mounted at /screening with `mounts.SelfScreening`.
 
 Answers in progress live in the person's (encrypted) session cookie. Nothing reaches the
@@ -8,7 +8,16 @@ database unless they press "Save", and "Delete" removes a saved result for good.
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from recovery.db import get_session
@@ -35,9 +44,15 @@ def saved(token: str) -> str:
     return mount.result_page(store.saved_result(assessment), saved=assessment, token=token)
 
 
-@bp.post("/r/<token>/delete")
-def delete(token: str) -> Response:
+@bp.route("/r/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> Response | str:
+    """Delete a saved result for good, after a page of its own has asked once more."""
     db = get_session()
+    if request.method == "GET":
+        assessment = store.get_assessment(db, token=token)
+        if assessment is None:
+            abort(404)
+        return render_template("questionnaire/delete.html", saved=assessment, token=token)
     if not store.delete_assessment(db, token=token):
         abort(404)
     db.commit()

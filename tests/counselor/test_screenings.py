@@ -273,6 +273,10 @@ def test_signing_out_or_timing_out_forgets_the_answers_in_progress(
 def test_discarding_keeps_nothing(casey: FlaskClient, client_id: int,
                                   db_session: Session) -> None:
     record_answers(casey, client_id, LOW_RISK)
+    confirm = casey.get(f"{base(client_id)}/screenings/new/forget")  # asks once more first
+    assert confirm.status_code == 200
+    assert "Stop and discard these answers?" in text(confirm)
+    assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 200
     response = casey.post(f"{base(client_id)}/screenings/new/forget")
     assert response.status_code == 303
     assert casey.get(f"{base(client_id)}/screenings/new/result").status_code == 302

@@ -13,6 +13,7 @@ from tests.questionnaire.helpers import (
     LOW_RISK_KETAMINE,
     SEVERE_KETAMINE_DAILY_ALCOHOL,
     answer_questionnaire,
+    markup,
     session_answers,
     set_answers,
     words,
@@ -57,6 +58,28 @@ def test_a_tampered_cookie_is_ignored(client: FlaskClient, tamper: Any) -> None:
     response = client.get("/screening/pattern")
     assert response.status_code == 302
     assert response.headers["Location"] == "/screening/substance"
+
+
+def test_mid_check_the_landing_page_offers_to_continue_first(client: FlaskClient) -> None:
+    set_answers(client, LOW_RISK_KETAMINE)
+
+    page = markup(client.get("/"))
+
+    continue_at = page.index('class="button" href="/screening/result">Continue where you left off')
+    assert page.index(f'href="{FORGET_URL}">Start again', continue_at)
+    assert 'action="/screening/start"' not in page  # starting again asks first
+
+
+def test_clearing_the_answers_asks_once_more_on_a_page_of_its_own(client: FlaskClient) -> None:
+    set_answers(client, LOW_RISK_KETAMINE)
+
+    confirm = client.get(FORGET_URL)
+
+    assert confirm.status_code == 200
+    assert "Clear my answers and stop?" in words(confirm)
+    assert f'action="{FORGET_URL}"' in markup(confirm)
+    assert 'href="/screening/result">No, keep the answers' in markup(confirm)
+    assert session_answers(client) == LOW_RISK_KETAMINE  # asking clears nothing
 
 
 def test_forget_clears_the_answers(client: FlaskClient) -> None:

@@ -59,7 +59,7 @@ def test_saved_page_explains_what_is_kept_and_who_can_see_it(client: FlaskClient
     assert "no name, email or IP address" in text
     assert "Anyone with the link can see it" in text
     assert f"/r/{token}" in text
-    assert f'action="/r/{token}/delete"' in markup(saved)
+    assert f'href="/r/{token}/delete"' in markup(saved)
     assert "Save my result" not in text
 
 
@@ -90,6 +90,21 @@ def test_delete_removes_the_result_for_good(app: Flask, client: FlaskClient) -> 
     assert client.post(f"/r/{token}/delete").status_code == 404
 
 
+def test_delete_asks_once_more_on_a_page_of_its_own(app: Flask, client: FlaskClient) -> None:
+    set_answers(client, LOW_RISK_KETAMINE)
+    token = save_result(client)
+
+    confirm = client.get(f"/r/{token}/delete")
+
+    assert confirm.status_code == 200
+    assert "Delete this saved result for good?" in words(confirm)
+    assert f'action="/r/{token}/delete"' in markup(confirm)
+    assert f'href="/r/{token}"' in markup(confirm)  # keeping it is one tap back
+    assert assessment_count(app) == 1  # asking deletes nothing
+    client.post(f"/r/{token}/delete")
+    assert client.get(f"/r/{token}/delete").status_code == 404
+
+
 def test_deleting_one_result_leaves_the_others(app: Flask, client: FlaskClient) -> None:
     set_answers(client, LOW_RISK_KETAMINE)
     first = save_result(client)
@@ -117,6 +132,7 @@ def test_unknown_and_malformed_tokens_are_404(app: Flask, client: FlaskClient,
     save_result(client)
 
     assert client.get(f"/r/{token}").status_code == 404
+    assert client.get(f"/r/{token}/delete").status_code == 404
     assert client.post(f"/r/{token}/delete").status_code == 404
     assert assessment_count(app) == 1
 
