@@ -1,6 +1,7 @@
 """The self-screening's own pages around the questionnaire flow: the landing page, a saved
-result (under its private link) and deleting it (after a page that asks once more). The flow itself (steps, crisis stop, result,
-save) is recovery/questionnaire/flow.py, mounted at /screening with `mounts.SelfScreening`.
+result (under its private link) and deleting it (after a page that asks once more). The flow
+itself (steps, crisis stop, result, save) is recovery/questionnaire/flow.py, mounted at
+/screening with `mounts.SelfScreening`.
 
 Answers in progress live in the person's (encrypted) session cookie. Nothing reaches the
 database unless they press "Save", and "Delete" removes a saved result for good.

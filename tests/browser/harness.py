@@ -1,7 +1,8 @@
 """What every browser journey checks on every page: axe-core's WCAG 2.1 A/AA rules at phone and
 desktop widths, a few structural rules axe leaves out, the W3C Nu HTML checker on the HTML the
-server sent, screenshots for people to look at, and no
-request leaving the machine.
+server sent, at 320 and 375 px that nothing is wider than the screen and that nothing fixed
+covers a focused control, screenshots for people to look at, and no request leaving the
+machine.
 
 A journey calls `journey.visit("step-name")` once per page it reaches; everything else is here.
 """
@@ -220,6 +221,70 @@ def overflow(page: Page) -> str | None:
     return problem
 
 
+# At phone widths, nothing that stays put on screen (the Quick exit bar) may cover a control
+# when it takes the focus, or the label beside a choice (the answer's text). Every focusable
+# element is scrolled to the top edge of the screen, then focused.
+COVERED_FOCUS_JS = """
+() => {
+  const problems = [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '')
+      + (el.name ? '[name=' + el.name + ']' : '');
+  const fixed = [...document.body.querySelectorAll('*')].filter((el) =>
+      ['fixed', 'sticky'].includes(getComputedStyle(el).position));
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right
+      && a.top < b.bottom && b.top < a.bottom && a.width > 0 && a.height > 0;
+  const focusable = [...document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex="0"]')]
+      .filter((el) => !el.disabled && el.getClientRects().length && !el.closest('.skip-link'));
+  const [before, x, y] = [document.activeElement, window.scrollX, window.scrollY];
+  window.scrollTo(0, 0);
+  for (const el of focusable) {
+    // The worst case: scrolled by hand so the control sits at the very top, behind the bar;
+    // taking the focus must bring it out (scroll-padding-top), as Tab or a screen reader would.
+    document.activeElement.blur();
+    window.scrollTo(0, window.scrollY + el.getBoundingClientRect().top - 4);
+    el.focus();
+    if (document.activeElement !== el) continue;
+    // A choice's label is its answer text, beside it; a text field's label sits above it.
+    const beside = ['radio', 'checkbox'].includes(el.type) ? [...el.labels] : [];
+    const boxes = [el, ...beside].map((part) => part.getBoundingClientRect());
+    for (const bar of fixed) {
+      if (bar.contains(el)) continue;
+      const barBox = bar.getBoundingClientRect();
+      if (boxes.some((box) => overlaps(box, barBox))) {
+        problems.push(describe(bar) + ' covers the focused ' + describe(el));
+        break;
+      }
+    }
+  }
+  // Put back the focus the page gave, and so where Tab goes next (a journey goes on from
+  // there): with nothing focused, from the top of the page.
+  const restored = before && before !== document.body ? before : document.body;
+  const added = restored === document.body && !document.body.hasAttribute('tabindex');
+  if (added) document.body.setAttribute('tabindex', '-1');
+  restored.focus({preventScroll: true});
+  if (added) document.body.removeAttribute('tabindex');
+  window.scrollTo(x, y);
+  return [...new Set(problems)];
+}
+"""
+SMALL_WIDTHS = (320, 375)
+
+
+def small_screen_problems(page: Page) -> list[str]:
+    """At 320 and 375 px: the page no wider than the screen (`overflow`) and no focused control
+    under the Quick exit bar (COVERED_FOCUS_JS). Leaves the page at 375 px."""
+    problems: list[str] = []
+    for width in SMALL_WIDTHS:
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        wide = overflow(page)
+        problems += [f"at {width} px: {p}" for p in [wide] if p]
+        problems += [f"at {width} px: {p}" for p in page.evaluate(COVERED_FOCUS_JS)]
+    page.set_viewport_size(PHONE)
+    return problems
+
+
 def screenshot_name(journey: str, index: int, step: str, width: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
     return f"{journey}-{index:02d}-{slug}-{width}.png"
@@ -270,6 +335,7 @@ class Journey:
         self.visited.append(step)
         problems = [f"structure: {p}" for p in structure_problems(self.page)]
         problems += [f"Nu HTML checker: {e}" for e in self.checker.errors(self.sources.html())]
+        problems += [f"small screen: {p}" for p in small_screen_problems(self.page)]
         for width_name, viewport in WIDTHS:
             self.page.set_viewport_size(viewport)
             self.screenshot(step, width_name)

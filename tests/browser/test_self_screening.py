@@ -113,6 +113,9 @@ def test_save_then_delete_a_result(page: Page, journey: Callable[[str], Journey]
     expect(page.locator(".saved-box")).to_contain_text(saved_url)
     trip.visit("saved")
 
+    page.get_by_role("link", name="Delete this result").click()
+    expect(page.locator("h1")).to_have_text("Delete this saved result for good?")
+    trip.visit("delete-confirm")
     page.get_by_role("button", name="Delete this result for good").click()
     expect(page.locator(".notices")).to_contain_text("deleted for good")
     trip.visit("deleted")
