@@ -1,7 +1,8 @@
 """Database tables (SQLModel). Computed things live elsewhere: `ScreeningResult` and `PlanDraft`
 are not tables.
 
-The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`) has no accounts. The counselor
+The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`, and `ResultPlanLink` between a
+saved result and a plan made from it) has no accounts. The counselor
 workspace adds `User`, `UserSession` (server-side logins), `UnknownAddressAttempts` (sign-in
 attempts for addresses without an account), `Invitation`, `AuditEvent`, and the caseload:
 `Client`, `ClientShare` and `ClientScreening` (a client's plans are `RelapsePlan`s with a
@@ -69,6 +70,22 @@ class RelapsePlan(SQLModel, table=True):
     # client can open the plan (never through a private link), and it goes with the client.
     client_id: int | None = Field(
         default=None, foreign_key="client.id", ondelete="CASCADE", index=True)
+
+
+class ResultPlanLink(SQLModel, table=True):
+    """A plan made from a saved result, so that each page can link to the other. Neither token
+    is stored in the clear: each is sealed with a key derived from the other one
+    (`recovery.tokens.seal_with`), so the link is readable only by someone who holds one of the
+    two links. Goes when either side is deleted (ON DELETE CASCADE)."""
+
+    __tablename__ = "result_plan_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    plan_id: int = Field(foreign_key="relapse_plan.id", ondelete="CASCADE", unique=True)
+    plan_link: str = Field(max_length=255)  # the plan's token, sealed with the result's
+    result_link: str = Field(max_length=255)  # the result's token, sealed with the plan's
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class PlanRevision(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """Small helpers the templates share: `count_of` ("1 minute", "15 minutes"), a Jinja filter
-and a plain function for messages written in Python; and `choice_question`, which writes a
-radio or checkbox question from its WTForms field."""
+and a plain function for messages written in Python; `choice_question`, which writes a
+radio or checkbox question from its WTForms field; and `qr_svg` (recovery.qr), a QR code of a
+private link drawn on the server."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -8,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 from markupsafe import Markup
+
+from recovery.qr import qr_svg
 
 # Questions in the same state recur on every page view (the same question, the same option
 # chosen); each distinct one is written once per process. 1,024 is far more than the
@@ -47,6 +50,7 @@ class ChoiceQuestion:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(count_of)
+    app.add_template_global(qr_svg)
 
     def write(question: ChoiceQuestion, autofocus: bool) -> Markup:
         macro = app.jinja_env.get_template("_macros/forms.html").module.choice_question  # type: ignore[attr-defined]

@@ -15,7 +15,15 @@ from sqlalchemy import Engine, event, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from recovery import db, sealed
-from recovery.models import Assessment, Client, ClientScreening, UnknownAddressAttempts, User
+from recovery.models import (
+    Assessment,
+    Client,
+    ClientScreening,
+    RelapsePlan,
+    ResultPlanLink,
+    UnknownAddressAttempts,
+    User,
+)
 
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -72,7 +80,7 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     assert set(inspect(empty_engine).get_table_names()) == {
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
         "user_account", "user_session", "invitation", "audit_event", "client", "client_share",
-            "client_screening", "unknown_address_attempts"}
+            "client_screening", "unknown_address_attempts", "result_plan_link"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
@@ -290,6 +298,30 @@ def test_undoing_0009_drops_only_the_record_numbers(empty_engine: Engine) -> Non
     assert schema_diff(empty_engine) == []
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT record_number FROM client")).scalar_one() is None
+
+
+def test_undoing_0010_drops_only_the_links_between_results_and_plans(
+        empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        result = Assessment(token_hash="1" * 64, content_version="1", answers={}, result={})
+        plan = RelapsePlan(token_hash="2" * 64)
+        session.add_all([result, plan])
+        session.flush()
+        assert result.id is not None and plan.id is not None
+        session.add(ResultPlanLink(assessment_id=result.id, plan_id=plan.id, plan_link="p",
+                                   result_link="r"))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0009")
+
+    assert "result_plan_link" not in inspect(empty_engine).get_table_names()
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM assessment")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM relapse_plan")).scalar_one() == 1
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
 
 
 def test_session_database_matches_models(app: Flask) -> None:

@@ -1,10 +1,11 @@
 """Persistence for relapse-prevention plans: small keyword-only functions that never commit.
 
 A plan is found only through a public token, hashed like a saved result's (see
-`recovery.questionnaire.store`). Its content is a list of numbered revisions, each a whole
-`PlanDraft.to_dict()`. Saves use optimistic locking: every save names the revision it started
-from, and is refused with `PlanConflict` if someone else saved in between, so neither save
-silently overwrites the other.
+`recovery.questionnaire.store`). A plan made from a saved result is linked to it
+(`ResultPlanLink`), each token sealed with the other. Its content is a list of numbered
+revisions, each a whole `PlanDraft.to_dict()`. Saves use optimistic locking: every save names
+the revision it started from, and is refused with `PlanConflict` if someone else saved in
+between, so neither save silently overwrites the other.
 """
 
 from dataclasses import dataclass
@@ -13,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from recovery.models import PlanRevision, RelapsePlan, utc_now
+from recovery.models import Assessment, PlanRevision, RelapsePlan, ResultPlanLink, utc_now
 from recovery.planning.draft import PlanDraft
 from recovery.planning.serialize import draft_from_dict
-from recovery.tokens import hash_token, is_well_formed_token, new_token
+from recovery.tokens import hash_token, is_well_formed_token, new_token, open_with, seal_with
 
 
 class PlanConflict(Exception):
@@ -32,6 +33,36 @@ def create_plan(session: Session, *, draft: PlanDraft) -> str:
     token = new_token()
     _add_plan(session, RelapsePlan(token_hash=hash_token(token), current_revision=1), draft)
     return token
+
+
+def create_plan_from_result(session: Session, *, draft: PlanDraft, assessment: Assessment,
+                            result_token: str) -> str:
+    """`create_plan`, for a plan made from a saved result: the two are linked, each token sealed
+    with the other (`ResultPlanLink`), so each page can lead to the other."""
+    token = new_token()
+    plan = RelapsePlan(token_hash=hash_token(token), current_revision=1)
+    _add_plan(session, plan, draft)
+    assert plan.id is not None and assessment.id is not None
+    session.add(ResultPlanLink(assessment_id=assessment.id, plan_id=plan.id,
+                               plan_link=seal_with(result_token, token),
+                               result_link=seal_with(token, result_token)))
+    return token
+
+
+def linked_result_token(session: Session, *, plan: RelapsePlan, plan_token: str) -> str | None:
+    """The token of the saved result this plan was made from, if any (read with the plan's)."""
+    row = session.exec(select(ResultPlanLink)
+                       .where(col(ResultPlanLink.plan_id) == plan.id)).first()
+    return open_with(plan_token, row.result_link) if row is not None else None
+
+
+def linked_plan_token(session: Session, *, assessment: Assessment,
+                      result_token: str) -> str | None:
+    """The token of the newest plan made from this saved result, if any."""
+    row = session.exec(select(ResultPlanLink)
+                       .where(col(ResultPlanLink.assessment_id) == assessment.id)
+                       .order_by(col(ResultPlanLink.id).desc())).first()
+    return open_with(result_token, row.plan_link) if row is not None else None
 
 
 def create_client_plan(session: Session, *, draft: PlanDraft, client_id: int) -> RelapsePlan:

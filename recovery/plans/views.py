@@ -29,6 +29,7 @@ from recovery.content.model import Content
 from recovery.db import get_session
 from recovery.models import RelapsePlan
 from recovery.planning.build import build_draft
+from recovery.planning.draft import PlanDraft
 from recovery.plans import pages, store
 from recovery.plans.files import storable_problem
 from recovery.plans.forms import PlanFileForm
@@ -73,7 +74,7 @@ class PrivateLink:
         return url_for("questionnaire.index")
 
     def template_values(self) -> dict[str, Any]:
-        return {}
+        return {"linked_result_url": linked_result_url}  # called by the plan's page only
 
 
 bp.register_blueprint(pages.bp, url_prefix="/plans/<token:token>", name="link",
@@ -103,17 +104,25 @@ def new() -> Response:
     if not journey.is_complete(content, answers):
         abort(409, description="Please answer all the questions first: the plan is built "
                                 "from your result." + NOTHING_CHANGED)
-    return create_plan_from(answers, content)
+    db = get_session()
+    token = store.create_plan(db, draft=draft_from(answers, content))
+    db.commit()
+    return plan_created(token)
 
 
 @bp.post("/r/<token:token>/plan")
 @plan_creation_limit
 def new_from_result(token: str) -> Response:
-    """A plan from a saved result (its answers, not today's session)."""
-    assessment = result_store.get_assessment(get_session(), token=token)
+    """A plan from a saved result (its answers, not today's session), linked to it both ways."""
+    db = get_session()
+    assessment = result_store.get_assessment(db, token=token)
     if assessment is None:
         abort(404, description="We couldn't find that saved result. It may have been deleted.")
-    return create_plan_from(assessment.answers, current_content())
+    draft = draft_from(assessment.answers, current_content())
+    plan_token = store.create_plan_from_result(db, draft=draft, assessment=assessment,
+                                               result_token=token)
+    db.commit()
+    return plan_created(plan_token)
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
@@ -131,7 +140,8 @@ def import_new() -> Response | tuple[str, int]:
     return render_template("plans/import.html", form=form, plan=None), status_for(form)
 
 
-def create_plan_from(answers: Answers, content: Content) -> Response:
+def draft_from(answers: Answers, content: Content) -> PlanDraft:
+    """The first draft of a plan built from these answers (refused if they no longer fit)."""
     try:
         draft = build_draft(answers, content, today=date.today(),
                             locale=journey.crisis_locale_id(content))
@@ -142,10 +152,16 @@ def create_plan_from(answers: Answers, content: Content) -> Response:
     problem = storable_problem(draft)
     if problem is not None:  # only if the content in seeds/ breaks the plan format
         raise RuntimeError(problem)
-    db = get_session()
-    token = store.create_plan(db, draft=draft)
-    db.commit()
-    return plan_created(token)
+    return draft
+
+
+def linked_result_url() -> str | None:
+    """For the plan's page: the saved result it was made from, while that is still there."""
+    db, plan_token = get_session(), pages.opened().url_values["token"]
+    token = store.linked_result_token(db, plan=pages.find_plan(), plan_token=plan_token)
+    if token is None or result_store.get_assessment(db, token=token) is None:
+        return None
+    return url_for("questionnaire.saved", token=token)
 
 
 def plan_created(token: str) -> Response:

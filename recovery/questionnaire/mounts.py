@@ -90,12 +90,14 @@ class SelfScreening:
     def render(self, template: str, **context: Any) -> str:
         return render_template(template, **context)
 
-    def result_page(self, result: ScreeningResult, saved: Any = None, token: str | None = None
-                    ) -> str:
-        """The result page: of the answers in this browser, or (`saved`) a saved result."""
+    def result_page(self, result: ScreeningResult, saved: Any = None, token: str | None = None,
+                    plan_url: str | None = None) -> str:
+        """The result page: of the answers in this browser, or (`saved`) a saved result, with
+        the plan made from it if there is one (`plan_url`)."""
         content = current_content()
         return render_template("questionnaire/result.html", result=result, saved=saved,
-                               token=token, guidance=[], problems=[], form=None,
+                               token=token, plan_url=plan_url, guidance=[], problems=[],
+                               form=None,
                                **journey.result_page_context(content), **self.template_context())
 
     def save(self, answers: Answers) -> Response:

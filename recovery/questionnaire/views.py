@@ -22,6 +22,8 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from recovery.db import get_session
+from recovery.models import Assessment
+from recovery.plans import store as plan_store
 from recovery.questionnaire import journey, store
 from recovery.questionnaire.flow import MOUNTS_KEY
 from recovery.questionnaire.mounts import SelfScreening
@@ -42,7 +44,8 @@ def saved(token: str) -> str:
     if assessment is None:
         abort(404)
     mount: SelfScreening = current_app.extensions[MOUNTS_KEY][SELF_MOUNT]
-    return mount.result_page(store.saved_result(assessment), saved=assessment, token=token)
+    return mount.result_page(store.saved_result(assessment), saved=assessment, token=token,
+                             plan_url=linked_plan_url(assessment, token))
 
 
 @bp.route("/r/<token>/delete", methods=["GET", "POST"])
@@ -53,12 +56,23 @@ def delete(token: str) -> Response | str:
         assessment = store.get_assessment(db, token=token)
         if assessment is None:
             abort(404)
-        return render_template("questionnaire/delete.html", saved=assessment, token=token)
+        return render_template("questionnaire/delete.html", saved=assessment, token=token,
+                               plan_url=linked_plan_url(assessment, token))
     if not store.delete_assessment(db, token=token):
         abort(404)
     db.commit()
     flash("The saved result has been deleted for good.", "success")
     return redirect(url_for(".index"))
+
+
+def linked_plan_url(assessment: Assessment, token: str) -> str | None:
+    """The newest plan made from this saved result, while it is still there."""
+    db = get_session()
+    plan_token = plan_store.linked_plan_token(db, assessment=assessment, result_token=token)
+    cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
+    if plan_token is None or plan_store.get_plan(db, token=plan_token, saved_after=cutoff) is None:
+        return None
+    return url_for("plans.link.show", token=plan_token)
 
 
 @bp.app_context_processor
