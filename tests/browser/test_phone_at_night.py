@@ -115,3 +115,36 @@ def test_keeping_and_moving_the_private_links(page: Page,
     trip.visit("delete-confirm")
     page.get_by_role("link", name="No, keep my result").click()
     expect(page).to_have_url(result_url)
+
+
+def test_a_result_that_can_be_taken_in(page: Page, journey: Callable[[str], Journey]) -> None:
+    """Medical help always shows; the rest is grouped under headings that open and close
+    without script, each saying its gist while closed."""
+    trip = journey("night-result")
+    start_screening(page)
+    answer_questionnaire(page, low_risk_answers(symptoms=["pee_often"]))
+    expect(page.locator("#medical-title")).to_be_visible()  # never folded away
+    expect(page.locator(".medical details.result-group")).to_have_count(0)
+    groups = page.locator("details.result-group")
+    assert groups.count() >= 3
+    severity = page.locator("details.result-group", has=page.locator("#severity-title"))
+    expect(severity).not_to_have_attribute("open", "")
+    expect(severity.locator(".group-gist")).to_contain_text(re.compile(r"\d+ of \d+ areas"))
+    expect(page.locator("svg.gauge")).to_be_hidden()
+    trip.visit("result-grouped")
+
+    severity.locator("> summary").click()  # opens with no script: details/summary
+    expect(page.locator("svg.gauge")).to_be_visible()
+    severity.locator("> summary").click()
+    expect(page.locator("svg.gauge")).to_be_hidden()
+    # "What matters most" points at the first suggested step, and following it opens the group.
+    expect(page.locator(".paths details.result-group")).not_to_have_attribute("open", "")
+    page.locator(".what-matters a[href='#first-path']").click()
+    expect(page.locator("#first-path")).to_be_visible()
+    expect(page.locator("#first-path")).to_be_in_viewport()
+    # A link to a section (the summary's) lands on its heading, which opens it with a tap.
+    page.goto(page.url.split("#")[0] + "#scores-title")
+    expect(page.locator("#scores-title")).to_be_in_viewport()
+    page.locator("#scores-title").click()
+    expect(page.locator("table", has_text="Score").first).to_be_visible()
+    trip.visit("result-scores-open")
