@@ -1,5 +1,6 @@
 """Command-line tools: check the content, print the questionnaire, score answers from JSON, and
-delete saved results, plans and sign-in counts whose time is up."""
+delete saved results, plans, sign-in counts and counselors' screenings in progress whose time is
+up."""
 
 import json
 import sys
@@ -23,6 +24,7 @@ from recovery.content.conditions import (
 from recovery.content.model import Content, Item, Option, Step
 from recovery.counselor import attempts, clock
 from recovery.counselor.commands import create_user_command
+from recovery.counselor.screenings import progress
 from recovery.db import maintenance_engine
 from recovery.plans import store as plan_store
 from recovery.questionnaire import store
@@ -137,19 +139,23 @@ def read_answers(answers_file: IO[bytes]) -> dict[str, Any]:
 @with_appcontext
 def purge_expired_command() -> None:
     """Delete saved results older than RESULT_RETENTION_DAYS, anonymous plans not saved for
-    PLAN_RETENTION_DAYS and the sign-in counts of addresses without an account whose window has
-    ended. Safe to run from cron, as often as you like: three DELETEs in one transaction, and a
-    second run finds nothing to do."""
+    PLAN_RETENTION_DAYS, the sign-in counts of addresses without an account whose window has
+    ended, and counselors' screenings in progress untouched for COUNSELOR_SCREENING_KEEP_HOURS.
+    Safe to run from cron, as often as you like: four DELETEs in one transaction, and a second
+    run finds nothing to do."""
     cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
     with maintenance_engine() as engine, Session(engine) as session:
         results = store.purge_expired_assessments(session)
         plans = plan_store.purge_expired_plans(session, saved_after=cutoff)
         counts = attempts.purge_ended(session, now=clock.now())
+        unsaved = progress.purge_expired(session, now=clock.now())
         session.commit()
     click.echo(f"Deleted {results} expired saved result{'' if results == 1 else 's'}.")
     click.echo(f"Deleted {plans} expired plan{'' if plans == 1 else 's'}.")
     click.echo(f"Deleted {counts} ended sign-in count{'' if counts == 1 else 's'} "
                "for unknown addresses.")
+    click.echo(f"Deleted {unsaved} screening{'' if unsaved == 1 else 's'} in progress "
+               "kept past their time.")
 
 
 def fail(message: str) -> NoReturn:

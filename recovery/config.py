@@ -84,6 +84,9 @@ class Defaults:
     # Per client address, on top of the lockout; Flask-Limiter syntax.
     COUNSELOR_LOGIN_RATE_LIMIT = "10 per minute"
     COUNSELOR_AUDIT_PAGE_SIZE = 50
+    # A screening with a client not yet saved is kept on the server this long after its last
+    # answer (recovery/counselor/screenings/progress.py), across sign-outs.
+    COUNSELOR_SCREENING_KEEP_HOURS = 24
     # Keyword arguments for argon2.PasswordHasher; None means its defaults (argon2id, t=3,
     # m=64 MiB, p=4: RFC 9106's low-memory profile, above OWASP's t=2, m=19 MiB, p=1 minimum).
     COUNSELOR_ARGON2_PARAMETERS: dict[str, int] | None = None
@@ -262,12 +265,13 @@ def check_secret_key(app: Flask) -> None:
 
 
 def check_retention_days(app: Flask) -> None:
-    """Refuse a retention that is not a whole number of days, at least one."""
-    for key in ("RESULT_RETENTION_DAYS", "PLAN_RETENTION_DAYS"):
-        days = app.config[key]
-        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+    """Refuse a retention that is not a whole number of days (or hours), at least one."""
+    for key, unit in (("RESULT_RETENTION_DAYS", "days"), ("PLAN_RETENTION_DAYS", "days"),
+                      ("COUNSELOR_SCREENING_KEEP_HOURS", "hours")):
+        value = app.config[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(
-                f"{key} must be a whole number of days, at least 1 (got {days!r})."
+                f"{key} must be a whole number of {unit}, at least 1 (got {value!r})."
             )
 
 

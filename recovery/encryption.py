@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from recovery.db import maintenance_engine
-from recovery.models import Client, ClientScreening, PlanRevision
+from recovery.models import Client, ClientScreening, PlanRevision, ScreeningInProgress
 from recovery.sealed import CONFIG_KEY, new_key
 
 # Every column whose type is SealedText or SealedJSON.
@@ -24,6 +24,7 @@ SEALED_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (ClientScreening, "override_path"),
     (ClientScreening, "override_reason"),
     (PlanRevision, "draft"),
+    (ScreeningInProgress, "answers"),
 )
 BATCH = 500
 

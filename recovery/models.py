@@ -5,8 +5,8 @@ The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`, and `ResultPlan
 saved result and a plan made from it) has no accounts. The counselor
 workspace adds `User`, `UserSession` (server-side logins), `UnknownAddressAttempts` (sign-in
 attempts for addresses without an account), `Invitation`, `AuditEvent`, and the caseload:
-`Client`, `ClientShare` and `ClientScreening` (a client's plans are `RelapsePlan`s with a
-`client_id`).
+`Client`, `ClientShare`, `ClientScreening` and `ScreeningInProgress` (a counselor's screening
+not yet saved); a client's plans are `RelapsePlan`s with a `client_id`.
 
 No `from __future__ import annotations` here: SQLModel resolves field types at class creation and
 string annotations break relationships (fastapi/sqlmodel#196).
@@ -297,3 +297,24 @@ class ClientScreening(SQLModel, table=True):
     @property
     def is_at_risk(self) -> bool:
         return self.summary["is_at_risk"]
+
+
+class ScreeningInProgress(SQLModel, table=True):
+    """The answers a counselor has recorded so far in a screening of a client, before **Save**:
+    kept on the server so a sign-out (the idle limit during a long safety conversation) loses
+    nothing. One per counselor and client; only that counselor sees it, and only while they may
+    open the client. Gone when the screening is saved or discarded, with the client (CASCADE),
+    and `COUNSELOR_SCREENING_KEEP_HOURS` after its last change (hidden at once, deleted by
+    `flask purge-expired`). The answers are sealed like a saved screening's."""
+
+    __tablename__ = "screening_in_progress"
+    __table_args__ = (UniqueConstraint("counselor_id", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    counselor_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE", index=True)
+    # The seeds VERSION the answers were recorded with: other content prunes them on reading.
+    content_version: str = Field(max_length=40)
+    answers: dict[str, Any] = Field(sa_type=SealedJSON)
+    started_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, index=True)

@@ -19,6 +19,7 @@ def privacy() -> str:
         plan_retention_days=config["PLAN_RETENTION_DAYS"],
         session_hours=int(config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 3600),
         idle_minutes=config["COUNSELOR_IDLE_MINUTES"],
+        screening_keep_hours=config["COUNSELOR_SCREENING_KEEP_HOURS"],
     )
 
 

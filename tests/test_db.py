@@ -21,6 +21,7 @@ from recovery.models import (
     ClientScreening,
     RelapsePlan,
     ResultPlanLink,
+    ScreeningInProgress,
     UnknownAddressAttempts,
     User,
 )
@@ -80,7 +81,8 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
     assert set(inspect(empty_engine).get_table_names()) == {
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
         "user_account", "user_session", "invitation", "audit_event", "client", "client_share",
-            "client_screening", "unknown_address_attempts", "result_plan_link"}
+            "client_screening", "unknown_address_attempts", "result_plan_link",
+            "screening_in_progress"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
@@ -320,6 +322,33 @@ def test_undoing_0010_drops_only_the_links_between_results_and_plans(
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM assessment")).scalar_one() == 1
         assert conn.execute(text("SELECT count(*) FROM relapse_plan")).scalar_one() == 1
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+
+
+def test_undoing_0011_drops_only_the_screenings_in_progress(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        owner = User(email="casey@example.org", display_name="Casey", role="counselor",
+                     password_hash="x")
+        session.add(owner)
+        session.flush()
+        assert owner.id is not None
+        client = Client(counselor_id=owner.id, code="C-2222-3333", consent_given_at=NOW)
+        session.add(client)
+        session.flush()
+        assert client.id is not None
+        session.add(ScreeningInProgress(counselor_id=owner.id, client_id=client.id,
+                                        content_version="1", answers={"substance": "ketamine"}))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0010")
+
+    assert current_revisions(empty_engine) == ("0010",)
+    assert "screening_in_progress" not in inspect(empty_engine).get_table_names()
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT code FROM client")).scalar_one() == "C-2222-3333"
     db.upgrade_engine(empty_engine)
     assert schema_diff(empty_engine) == []
 

@@ -18,7 +18,6 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from recovery.counselor import attempts, audit, clock, passwords, users
-from recovery.counselor.screenings.queries import IN_PROGRESS_KEY
 from recovery.db import get_session
 from recovery.models import User, UserSession
 from recovery.templating import count_of
@@ -155,9 +154,9 @@ def timeout_reason(login: UserSession, now: datetime) -> str | None:
 
 
 def _forget_cookie(reason: str) -> None:
+    # A client's answers in progress stay on the server (screenings/progress.py), for this
+    # counselor only: the cookie never held them, so nothing is left behind in this browser.
     session.pop(SESSION_KEY, None)
-    # A client's answers in progress go with the sign-in: nobody signs out and leaves them behind.
-    session.pop(IN_PROGRESS_KEY, None)
     setattr(g, _SIGNED_OUT, reason)
 
 

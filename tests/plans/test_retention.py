@@ -20,7 +20,8 @@ from recovery.planning.serialize import draft_from_dict
 from recovery.plans import store
 from tests.counselor.conftest import create_account
 
-NO_SIGN_IN_COUNTS = "Deleted 0 ended sign-in counts for unknown addresses.\n"
+NO_SIGN_IN_COUNTS = ("Deleted 0 ended sign-in counts for unknown addresses.\n"
+                     "Deleted 0 screenings in progress kept past their time.\n")
 
 
 def set_answers(client: FlaskClient, answers: dict[str, Any]) -> None:

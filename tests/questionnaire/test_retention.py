@@ -14,7 +14,8 @@ from recovery import create_app
 from recovery.models import Assessment
 from recovery.questionnaire import store
 
-NO_SIGN_IN_COUNTS = "Deleted 0 ended sign-in counts for unknown addresses.\n"
+NO_SIGN_IN_COUNTS = ("Deleted 0 ended sign-in counts for unknown addresses.\n"
+                     "Deleted 0 screenings in progress kept past their time.\n")
 
 
 def save(client: FlaskClient, answers: dict[str, Any]) -> str:

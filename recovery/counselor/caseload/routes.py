@@ -8,7 +8,7 @@ Every view and change of a client is audited in the same commit as the change.
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from recovery.counselor import audit, auth, clients, clock, users
@@ -21,6 +21,7 @@ from recovery.counselor.caseload.forms import (
     StopSharingForm,
 )
 from recovery.counselor.forms import ConfirmForm, form_problems
+from recovery.counselor.screenings import progress
 from recovery.counselor.screenings import queries as screenings
 from recovery.db import get_session
 from recovery.models import Client, User
@@ -213,5 +214,6 @@ def render_client(client: Client, *, rename_form: RenameClientForm | None = None
                                          + form_problems(stop_form)),
         recent=screenings.summaries(db, client=client, limit=queries.RECENT_SCREENINGS),
         plans=plan_store.client_plans(db, client_id=client.id or 0),
-        screening_under_way=screenings.is_under_way(session.get(screenings.IN_PROGRESS_KEY),
-                                                    client_id=client.id)), status
+        in_progress=progress.find(db, counselor_id=me().id or 0, client_id=client.id or 0,
+                                  now=clock.now()),
+        keep_for=progress.keep_for()), status

@@ -1,28 +1,31 @@
 """The questionnaire flow (recovery/questionnaire/flow.py) mounted under a client: what differs
 from the self-screening (recovery/questionnaire/mounts.py). The workspace's guard has already
 checked that a counselor is signed in; `open` checks that they may open the client (else 404).
-The answers live in the counselor's session for this one client; saving stores the client's
-screening with the counselor's notes, audited in the same commit.
+The answers so far are kept on the server for this counselor and client (progress.py), each
+change committed at once, so signing out loses nothing; saving stores the client's screening
+with the counselor's notes and drops the answers in progress, audited in the same commit.
 """
 
+from datetime import timedelta
 from typing import Any
 
-from flask import flash, g, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from recovery.counselor import audit, clients, clock
 from recovery.counselor.auth import me
 from recovery.counselor.forms import form_problems
-from recovery.counselor.screenings import operations
+from recovery.counselor.screenings import operations, progress
 from recovery.counselor.screenings.forms import NotesForm
-from recovery.counselor.screenings.queries import IN_PROGRESS_KEY, crisis_guidance, is_under_way
+from recovery.counselor.screenings.queries import crisis_guidance
 from recovery.db import get_session
-from recovery.models import Client
+from recovery.models import Client, ScreeningInProgress
 from recovery.questionnaire import journey
 from recovery.screening.answers import Answers
 from recovery.screening.result import ScreeningResult
 from recovery.seeds import current_content
+from recovery.templating import count_of
 
 
 class ClientScreeningMount:
@@ -34,8 +37,6 @@ class ClientScreeningMount:
     finish_label = "Review the result"
     forget_label = "Stop and discard these answers"
     continue_label = "Continue the screening"
-    support_note = ("The answers so far are kept in this browser. When the client is safe, "
-                    "you can go on.")
     result_top = "counselor/screening_review.html"
     result_actions = "counselor/screening_save.html"
 
@@ -52,23 +53,52 @@ class ClientScreeningMount:
         found: Client = g.screening_client
         return found
 
+    @property
+    def keep_note(self) -> str:
+        """What happens to the answers so far: true on every page that says it."""
+        hours = count_of(progress.keep_for() // timedelta(hours=1), "hour")
+        return (f"Each answer is kept on the server as you go, for you alone, until you save or "
+                f"discard the screening, or for {hours} after the last answer. If you are "
+                "signed out, sign in again and go on from the client's page.")
+
+    @property
+    def support_note(self) -> str:
+        return f"{self.keep_note} When the client is safe, you can go on."
+
     def begin(self) -> None:
-        self.keep({})
+        self._store({}, restart=True)
 
     def answers(self) -> Answers | None:
-        """The answers recorded so far for this client in this browser, or None if no
-        screening of this client is under way here."""
-        stored = session.get(IN_PROGRESS_KEY)
-        if stored is not None and is_under_way(stored, client_id=self.client().id):
-            return dict(stored["answers"])
-        return None
+        """The answers this counselor has recorded so far for this client, or None if no
+        screening of this client is in progress for them (or its time is up)."""
+        content, row = current_content(), self._row()
+        if row is None:
+            return None
+        if row.content_version != content.version:  # the questions changed since
+            return journey.prune(content, dict(row.answers))
+        return dict(row.answers)
 
     def keep(self, answers: Answers) -> None:
-        session[IN_PROGRESS_KEY] = {"client_id": self.client().id, "answers": answers}
+        self._store(answers)
+
+    def _row(self) -> ScreeningInProgress | None:
+        return progress.find(get_session(), counselor_id=me().id or 0,
+                             client_id=self.client().id or 0, now=clock.now())
+
+    def _store(self, answers: Answers, *, restart: bool = False) -> None:
+        db = get_session()
+        progress.keep(db, counselor_id=me().id or 0, client_id=self.client().id or 0,
+                      answers=answers, content_version=current_content().version,
+                      now=clock.now(), restart=restart)
+        db.commit()
+
+    def _discard(self) -> None:
+        progress.discard(get_session(), counselor_id=me().id or 0,
+                         client_id=self.client().id or 0)
 
     def not_under_way(self) -> Response:
-        flash("No screening of this client is under way in this browser. Please start one "
-              "here.", "info")
+        flash("No screening of this client is in progress for you. Please start one here.",
+              "info")
         return redirect(url_for("counselor.caseload.client_page", client_id=self.client().id))
 
     def render(self, template: str, **context: Any) -> str:
@@ -97,14 +127,15 @@ class ClientScreeningMount:
                                        notes=form.notes.data or "", now=clock.now())
         audit.record(db, user=me(), action="create", object_type="screening",
                      object_id=row.id or "", detail=f"client {client.id}")
+        self._discard()
         db.commit()
-        session.pop(IN_PROGRESS_KEY, None)
         flash("The screening is saved.", "success")
         return redirect(url_for("counselor.screenings.show", client_id=client.id,
                                 screening_id=row.id), code=303)
 
     def forget(self) -> Response:
-        session.pop(IN_PROGRESS_KEY, None)
+        self._discard()
+        get_session().commit()
         flash("The answers in progress were discarded. Nothing was saved.", "info")
         return redirect(url_for("counselor.caseload.client_page", client_id=self.client().id),
                         code=303)

@@ -1,5 +1,5 @@
 """What the screenings child reads: a client's saved screenings (one at a time, or their
-summaries for lists and the history), and which screening is under way in this browser.
+summaries for lists and the history). A screening in progress is progress.py's.
 
 A screening is found only through its client (`screening_or_404(client, id)`), and the client
 only through `clients.client_or_404`, so there is still one access rule.
@@ -18,16 +18,6 @@ from recovery.counselor.screenings.operations import summary_of
 from recovery.models import Client, ClientScreening
 from recovery.screening.history import HistoryPoint
 from recovery.screening.result import ScreeningResult
-
-# Session key of the screening being recorded in this browser: {"client_id": ..., "answers": ...}
-IN_PROGRESS_KEY = "counselor_screening"
-
-
-def is_under_way(stored: object, *, client_id: int | None) -> bool:
-    """Whether `stored` (the session's IN_PROGRESS_KEY value) is a screening of this client."""
-    return (isinstance(stored, dict) and stored.get("client_id") == client_id
-            and isinstance(stored.get("answers"), dict))
-
 
 def result_of(screening: ClientScreening) -> ScreeningResult:
     """The typed result of a saved screening, with its answers."""
