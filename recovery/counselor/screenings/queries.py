@@ -19,6 +19,7 @@ from recovery.models import Client, ClientScreening
 from recovery.screening.history import HistoryPoint
 from recovery.screening.result import ScreeningResult
 
+
 def result_of(screening: ClientScreening) -> ScreeningResult:
     """The typed result of a saved screening, with its answers."""
     return ScreeningResult.from_dict(screening.result, screening.answers)
