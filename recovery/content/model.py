@@ -34,6 +34,18 @@ class Item:
     area: str = ""  # a plain-language group label shown with the result ("loss of control")
     is_required: bool = True
     show_if: Condition = field(default_factory=Always)
+    # Read aloud by a counselor instead of `text` and `hint` when those are true only for a
+    # person screening themselves (`self_only` in questionnaire.yaml); "" when the same words
+    # are true for both.
+    counselor_text: str = ""
+    counselor_hint: str = ""
+
+    def text_for(self, audience: str) -> str:
+        """The question as `audience` ("self" or "counselor") reads it."""
+        return (self.counselor_text if audience == "counselor" else "") or self.text
+
+    def hint_for(self, audience: str) -> str:
+        return (self.counselor_hint if audience == "counselor" else "") or self.hint
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -50,6 +62,11 @@ class Step:
     items: tuple[Item, ...]
     intro: str = ""
     show_if: Condition = field(default_factory=Always)
+    counselor_intro: str = ""  # see Item.counselor_text
+
+    def intro_for(self, audience: str) -> str:
+        """The step's opening words as `audience` ("self" or "counselor") reads them."""
+        return (self.counselor_intro if audience == "counselor" else "") or self.intro
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ themselves, and nested in the counselor workspace (recovery/counselor/workspace.
 recording a client's answers. The views are the same; what differs is the `ScreeningMount`
 passed to `register_blueprint(..., mount=...)` (recovery/questionnaire/mounts.py): where the
 answers are kept, who may come in, what the result page offers and what saving does, the
-wording and the layout. `current_mount()` finds this request's mount by the full name it was
+wording (whose words the steps use: `audience`) and the layout. `current_mount()` finds this request's mount by the full name it was
 registered under (`request.blueprint`).
 
 Links inside the flow are relative (`url_for(".step", ...)`), so they stay in the mount; the
@@ -108,13 +108,15 @@ def step(step_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         return post_step(step, answers, progress)
     subject = form_subject(answers)
+    form = build_step_form(step, answers, subject, audience=current_mount().audience)
     return current_mount().render("questionnaire/step.html", step=step, progress=progress,
-                                  form=build_step_form(step, answers, subject), subject=subject)
+                                  form=form, subject=subject)
 
 
 def post_step(step: Step, answers: Answers, progress: tuple[int, int]) -> ResponseReturnValue:
     content = current_content()
-    form = build_step_form(step, answers, form_subject(answers), formdata=request.form)
+    form = build_step_form(step, answers, form_subject(answers), formdata=request.form,
+                           audience=current_mount().audience)
     if request.form.get("nav") == "back":
         form.validate()
         kept = keep(journey.merge(content, step, answers, answers_from(form, only_valid=True)))

@@ -70,16 +70,18 @@ class StepForm(FlaskForm):
 
 @functools.lru_cache(maxsize=1024)
 def _step_form_class(step_id: str, items: tuple[Item, ...],
-                     options: tuple[tuple[Option, ...], ...], subject: str) -> type[StepForm]:
+                     options: tuple[tuple[Option, ...], ...], subject: str, audience: str
+                     ) -> type[StepForm]:
     """The form class for one set of visible questions and options. The content is immutable,
     so the same questions always make the same class; making one with type() (and letting
     WTForms collect its fields) cost about a third of a step page. The key is the content's
-    own (hashable, frozen) items and the subject's wording, so there are few keys."""
+    own (hashable, frozen) items, the subject's wording and whose words are read ("self" or
+    "counselor", see Item.text_for), so there are few keys."""
     fields: dict[str, Any] = {}
     for item, item_options in zip(items, options, strict=True):
         fields[item.id] = (CheckboxesField if item.is_multiple else SingleChoiceField)(
-            label=fill(item.text, subject),
-            description=fill(item.hint, subject),
+            label=fill(item.text_for(audience), subject),
+            description=fill(item.hint_for(audience), subject),
             choices=[SelectChoice(option.id, option.label) for option in item_options],
             validators=[ItemRule(item)],
             validate_choice=False,  # ItemRule gives a kinder message for the same check
@@ -89,12 +91,12 @@ def _step_form_class(step_id: str, items: tuple[Item, ...],
 
 
 def build_step_form(step: Step, answers: Mapping[str, str | list[str]], subject: str,
-                    formdata: Any = None) -> StepForm:
-    """A form for the questions of `step` that apply: to check a post of them (`formdata`), or
-    without one, to show them with the earlier answers chosen."""
+                    formdata: Any = None, audience: str = "self") -> StepForm:
+    """A form for the questions of `step` that apply, in `audience`'s words: to check a post of
+    them (`formdata`), or without one, to show them with the earlier answers chosen."""
     items = tuple(visible_items(step, answers))
     options = tuple(tuple(visible_options(item, answers)) for item in items)
-    form_class = _step_form_class(step.id, items, options, subject)
+    form_class = _step_form_class(step.id, items, options, subject, audience)
     if formdata is None:
         form = form_class(formdata=None, data={item.id: answers.get(item.id) for item in items})
     else:

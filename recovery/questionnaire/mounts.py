@@ -21,6 +21,7 @@ from recovery.seeds import current_content
 
 class ScreeningMount(Protocol):
     is_public: bool  # public submissions are rate-limited per address
+    audience: str  # whose words the steps use: "self", or "counselor" (read aloud to a client)
     layout: str  # the template the flow's pages extend
     start_status: int  # the redirect after "start"
     finish_label: str  # the last step's button
@@ -59,6 +60,7 @@ class SelfScreening:
     reach the database only when they press "Save" (a saved result under a private link)."""
 
     is_public = True
+    audience = "self"
     layout = "base.html"
     start_status = 302
     finish_label = "See my result"

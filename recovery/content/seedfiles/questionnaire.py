@@ -2,7 +2,8 @@
 
 The shape (QuestionnaireFile) is checked first. Then, step by step: item ids are unique across
 the file, each question has two options or more (its own, or a named option set), and skip
-logic (`show_if`) only reads items of earlier steps.
+logic (`show_if`) only reads items of earlier steps. Wording true only for a person screening
+themselves is marked `self_only` and has counselor words of its own (wording.py).
 """
 
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ from recovery.content.reading import (
     validate_value,
 )
 from recovery.content.references import ConditionReader, OptionalCondition
+from recovery.content.seedfiles.wording import check_true_for_clients, counselor_words
 from recovery.strict import Loc, problem
 
 RESERVED_STEP_IDS = {"start", "support", "result", "save", "forget"}  # /screening/<id> pages
@@ -62,6 +64,19 @@ def _option_sets(value: Any) -> Any:
     return value
 
 
+class CounselorItemWords(Shape):
+    text: Text = ""
+    hint: Text = ""
+
+
+class CounselorStepWords(Shape):
+    intro: Text = ""
+
+
+ItemWords = Annotated[str, BeforeValidator(one_of(("text", "hint")))]
+StepWords = Annotated[str, BeforeValidator(one_of(("intro",)))]
+
+
 class ItemShape(Shape):
     id: Slug
     kind: Annotated[str, BeforeValidator(one_of(ITEM_KINDS))]
@@ -74,6 +89,9 @@ class ItemShape(Shape):
     area: Text = ""
     required: TrueOrFalse = True
     show_if: OptionalCondition = None
+    # Words true only for someone screening themselves, and what counselors read instead.
+    self_only: list[ItemWords] = []
+    counselor: CounselorItemWords | None = None
 
 
 class StepShape(Shape):
@@ -82,6 +100,8 @@ class StepShape(Shape):
     items: Entries[ItemShape]
     intro: Text = ""
     show_if: OptionalCondition = None
+    self_only: list[StepWords] = []
+    counselor: CounselorStepWords | None = None
 
 
 class QuestionnaireFile(Shape):
@@ -110,8 +130,10 @@ def read_steps(shapes: list[StepShape], option_sets: OptionSets) -> tuple[Step, 
         earlier = ConditionReader(dict(known))
         show_if = read_show_if(shape.show_if, at, earlier)
         items = read_items(shape.items, (*at, "items"), option_sets, earlier, known)
+        words = counselor_words({"intro": shape.intro}, shape.self_only, shape.counselor, at)
+        check_true_for_clients(shape.title, (*at, "title"))
         steps.append(Step(id=shape.id, title=shape.title, items=items, intro=shape.intro,
-                          show_if=show_if))
+                          show_if=show_if, counselor_intro=words.get("intro", "")))
         known.update({item.id: {o.id for o in item.options} for item in items})
     unique(numbered(("steps",), (s.id for s in steps)), "step")
     for index, step in enumerate(steps):
@@ -133,10 +155,13 @@ def read_items(shapes: list[ItemShape], at: Loc, option_sets: OptionSets,
 
 def read_item(item: ItemShape, at: Loc, option_sets: OptionSets, earlier: ConditionReader
               ) -> Item:
+    words = counselor_words({"text": item.text, "hint": item.hint}, item.self_only,
+                            item.counselor, at)
     return Item(
         id=item.id, kind=item.kind, text=item.text,
         options=read_options(item, at, option_sets, earlier), hint=item.hint, area=item.area,
-        is_required=item.required, show_if=read_show_if(item.show_if, at, earlier))
+        is_required=item.required, show_if=read_show_if(item.show_if, at, earlier),
+        counselor_text=words.get("text", ""), counselor_hint=words.get("hint", ""))
 
 
 def read_show_if(value: dict[Any, Any] | None, at: Loc, earlier: ConditionReader
@@ -147,6 +172,8 @@ def read_show_if(value: dict[Any, Any] | None, at: Loc, earlier: ConditionReader
 def read_options(item: ItemShape, at: Loc, option_sets: OptionSets, earlier: ConditionReader
                  ) -> tuple[Option, ...]:
     placed = placed_options(item, at, option_sets)
+    for option, loc in placed:  # read to both: no counselor words of their own
+        check_true_for_clients(option.label, (*loc, "label"))
     options = tuple(
         Option(id=o.id, label=o.label, score=o.score, is_exclusive=o.exclusive,
                in_text=o.in_text, show_if=read_show_if(o.show_if, loc, earlier))

@@ -32,6 +32,7 @@ class ClientScreeningMount:
     """A counselor recording a client's answers (`counselor.client_screening.*`)."""
 
     is_public = False
+    audience = "counselor"  # the steps' counselor words where the self-screening's are untrue
     layout = "counselor/_layout.html"
     start_status = 303
     finish_label = "Review the result"
