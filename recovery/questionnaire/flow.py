@@ -6,8 +6,8 @@ themselves, and nested in the counselor workspace (recovery/counselor/workspace.
 recording a client's answers. The views are the same; what differs is the `ScreeningMount`
 passed to `register_blueprint(..., mount=...)` (recovery/questionnaire/mounts.py): where the
 answers are kept, who may come in, what the result page offers and what saving does, the
-wording (whose words the steps use: `audience`) and the layout. `current_mount()` finds this request's mount by the full name it was
-registered under (`request.blueprint`).
+wording (whose words the steps use: `audience`) and the layout. `current_mount()` finds this
+request's mount by the full name it was registered under (`request.blueprint`).
 
 Links inside the flow are relative (`url_for(".step", ...)`), so they stay in the mount; the
 mount's own URL values (a client's id) are taken off before the views and put back when links
