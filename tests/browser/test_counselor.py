@@ -219,3 +219,49 @@ def move_session_back(live_server: LiveServer, time_passed: dict[str, timedelta]
             db.commit()
     finally:
         engine.dispose()
+
+
+def test_a_screening_cut_short_by_the_idle_limit_goes_on_after_signing_in(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey]) -> None:
+    """A long safety conversation outlasts the idle limit: the answers so far, the suicide
+    answers too, are on the server, and the counselor goes on where they were after signing in
+    again, and from the client's page. Every page read to the client uses words true for a
+    client whose name is on the record, and the record speaks about the client."""
+    trip = journey("counselor-resume")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    page.goto("/counselor/clients/new")
+    code = add_client(page, "Ray Example")
+    page.get_by_role("button", name="Start a screening with this client").click()
+    expect(page.locator(".lead")).to_contain_text("As you agreed, what you tell me goes in your")
+    expect(page.locator("main")).not_to_contain_text("anonymous")
+    trip.visit("step-substance")
+    answers = low_risk_answers(s_wish_dead="yes", c_craving="yes", c_duties="yes")
+    answer_questionnaire(page, answers, until="/screenings/new/support")
+    expect(page.locator("main")).to_contain_text("kept on the server as you go, for you alone")
+    trip.visit("support")
+
+    move_session_back(live_server, {"last_seen_at": timedelta(minutes=IDLE_MINUTES + 1)})
+    page.get_by_role("link", name="Continue the screening").click()
+    expect(page).to_have_url(re.compile(r"/counselor/login\?next="))
+    expect(page.locator(".notices")).to_contain_text(
+        f"after {IDLE_MINUTES} minutes without activity")
+    trip.visit("signed-out")
+
+    sign_in(page, live_server.admin)  # back where they were going: the next safety question
+    expect(page).to_have_url(re.compile(r"/screenings/new/safety_more$"))
+    page.goto(page.url.split("/screenings/")[0])  # and the client's page offers it too
+    expect(page.locator("#in-progress-title")).to_have_text("Your screening in progress")
+    expect(page.locator(".in-progress")).to_contain_text("kept for you alone until")
+    trip.visit("client-in-progress")
+    page.get_by_role("link", name="Continue the screening").click()
+    expect(page).to_have_url(re.compile(r"/screenings/new/safety_more$"))
+    answer_questionnaire(page, answers | {"s_now": "no"}, until="/screenings/new/result")
+    expect(page.locator(".severity-words")).to_contain_text("The client said yes to 2 of 10")
+    trip.visit("review")
+    page.get_by_role("button", name="Save the screening").click()
+    expect(page.locator(".notices")).to_contain_text("The screening is saved.")
+    expect(page.locator("#crisis-title")).to_have_text("Safety first")
+    trip.visit("screening")
+    page.get_by_role("link", name=f"Client {code}").click()
+    expect(page.locator(".in-progress")).to_have_count(0)
