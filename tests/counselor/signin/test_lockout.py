@@ -209,8 +209,8 @@ def test_purge_expired_deletes_unknown_addresses_whose_window_has_ended(
     first, second = runner.invoke(args=["purge-expired"]), runner.invoke(args=["purge-expired"])
 
     assert first.exit_code == 0
-    assert first.output.endswith("Deleted 1 ended sign-in count for unknown addresses.\n")
-    assert second.output.endswith("Deleted 0 ended sign-in counts for unknown addresses.\n")
+    assert "Deleted 1 ended sign-in count for unknown addresses.\n" in first.output
+    assert "Deleted 0 ended sign-in counts for unknown addresses.\n" in second.output
     assert [(row.attempts, row.window_ends_at.replace(tzinfo=None)) for row in counted_rows(app)
             ] == [(1, (START + timedelta(minutes=25)).replace(tzinfo=None))]
     # A real account's row is never deleted, only its count left as it was.
@@ -226,5 +226,5 @@ def test_the_window_ends_by_the_apps_clock_not_the_databases(
     app = make_app(COUNSELOR_NOW=clock, **UNLIMITED)
     answers = [answer(app, UNKNOWN) for _ in range(6)]
     assert [LOCKED in body for _, body in answers] == [False] * 4 + [True] * 2
-    assert app.test_cli_runner().invoke(args=["purge-expired"]).output.endswith(
-        "Deleted 0 ended sign-in counts for unknown addresses.\n")
+    assert "Deleted 0 ended sign-in counts for unknown addresses.\n" in (
+        app.test_cli_runner().invoke(args=["purge-expired"]).output)
