@@ -33,7 +33,7 @@ def test_every_word_read_to_a_client_is_true_for_them() -> None:
     assert "As you agreed" in first.intro_for("counselor")
     body = content.questionnaire.step("body")
     assert body is not None and "Nothing here is shared" in body.intro_for("self")
-    assert "only the counsellors working with you can open" in body.intro_for("counselor")
+    assert "only the counselors working with you can open" in body.intro_for("counselor")
     # Words true for both are the same for both.
     mood = content.questionnaire.step("mood")
     assert mood is not None and mood.intro_for("counselor") == mood.intro_for("self") != ""

@@ -27,7 +27,7 @@ def test_the_steps_read_to_a_client_use_the_counselor_words(casey: FlaskClient,
                                                          "other_substances", "mixing"))
     assert body_url.endswith("/screenings/new/body")
     body = text(casey.get(body_url))
-    assert "only the counsellors working with you can open" in body
+    assert "only the counselors working with you can open" in body
     safety_url = answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern", "checklist",
                                                            "other_substances", "mixing", "body",
                                                            "mood"))
