@@ -128,7 +128,10 @@ def test_discarding_from_the_client_page_deletes_the_answers(
         casey: FlaskClient, client_id: int, db_session: Session) -> None:
     answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
     page = casey.get(base(client_id))
-    assert f'action="{base(client_id)}/screenings/new/forget"' in page.get_data(as_text=True)
+    assert f'href="{base(client_id)}/screenings/new/forget">Discard' in page.get_data(as_text=True)
+    confirm = text(casey.get(f"{base(client_id)}/screenings/new/forget"))
+    assert "deletes the answers recorded so far in this screening of client" in confirm
+    assert "from this browser" not in confirm
     response = casey.post(f"{base(client_id)}/screenings/new/forget")
     assert response.status_code == 303 and response.headers["Location"] == base(client_id)
     assert rows(db_session) == [] and screenings_saved(db_session) == 0
