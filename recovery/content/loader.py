@@ -8,9 +8,9 @@ start-up with a message a content editor can act on.
 Each file is read by its module in seedfiles/: its shape (a pydantic model) first, then what
 refers to other entries or files. The order below matters: a file may only refer to what the
 files before it define (scales to questions, flags to scales, paths to flags, the plan and the
-result's opening, summary.yaml, to all). words.yaml and crisis.yaml come first: every other
-file is read with its {word} placeholders filled in with the default country's words
-(seedfiles/words.py).
+result's opening (summary.yaml) to all, the lexicon to the questionnaire's substances).
+words.yaml and crisis.yaml come first: every other file, the lexicon included, is read with its
+{word} placeholders filled in with the default country's words (seedfiles/words.py).
 """
 
 import re
@@ -22,6 +22,7 @@ from recovery.content.model import Content
 from recovery.content.reading import MAX_FILE_BYTES, ContentError, read_seed_file
 from recovery.content.seedfiles.crisis import read_crisis
 from recovery.content.seedfiles.flags import read_flags
+from recovery.content.seedfiles.lexicon import read_lexicon
 from recovery.content.seedfiles.paths import read_paths
 from recovery.content.seedfiles.plan import read_plan
 from recovery.content.seedfiles.questionnaire import read_questionnaire
@@ -35,7 +36,8 @@ __all__ = ["DEFAULT_COUNTRY", "MAX_FILE_BYTES", "SEED_FILES", "ContentError", "U
 
 # Every file load_content reads, relative to the seeds directory.
 SEED_FILES = ("VERSION", "words.yaml", "questionnaire.yaml", "scoring.yaml", "flags.yaml",
-              "paths.yaml", "crisis.yaml", "plan.yaml", "summary.yaml", "safer_use.yaml")
+              "paths.yaml", "crisis.yaml", "plan.yaml", "summary.yaml", "safer_use.yaml",
+              "lexicon.yaml")
 T = TypeVar("T")
 DEFAULT_COUNTRY = "US"  # the CRISIS_LOCALE setting's default (recovery/config.py)
 
@@ -89,8 +91,9 @@ def load_content(seeds_dir: str | Path, country: str = DEFAULT_COUNTRY) -> Conte
                    lambda data: read_summary(data, questionnaire, scales, flags, paths))
     safer_use = read("safer_use.yaml",
                      lambda data: read_safer_use(data, questionnaire, scales, flags, paths))
+    lexicon = read("lexicon.yaml", lambda data: read_lexicon(data, questionnaire))
     return Content(version=version, questionnaire=questionnaire, severity_scale=severity,
                    scales=scales, flags=flags, paths=paths, crisis_locales=locales,
                    default_locale=country, plan=plan, opening=opening,
-                   safer_use=safer_use, words=words)
+                   safer_use=safer_use, lexicon=lexicon, words=words)
 

@@ -1,5 +1,6 @@
 """The validated content as plain frozen dataclasses: what seeds/ holds once it is checked."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -234,6 +235,7 @@ class Content:
     plan: "PlanContent"
     opening: Opening
     safer_use: SaferUse
+    lexicon: "Lexicon"
     # words.yaml's words in the default country's variety of English, already filled into
     # every text above; templates read them as `words`.
     words: Mapping[str, str] = field(default_factory=dict)
@@ -347,3 +349,32 @@ class PlanContent:
 
     def trigger(self, trigger_id: str) -> PlanTrigger | None:
         return next((t for t in self.triggers if t.id == trigger_id), None)
+
+
+# --- What the share-safe printouts never print (seeds/lexicon.yaml) ---------------------------
+
+# A word, as the lexicon and the masking see it: letters and digits (no underscore), so
+# punctuation of any kind, underscores included, separates words.
+LEXICON_WORD = re.compile(r"[^\W_]+")
+
+
+def lexicon_words(text: str) -> tuple[str, ...]:
+    """The words of `text`, case-folded: how terms are written down and looked up."""
+    return tuple(w.casefold() for w in LEXICON_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class LexiconTerm:
+    words: tuple[str, ...]  # case-folded, as lexicon_words gives them
+    substance: str
+    say: str = ""  # its own neutral wording; "" for the lexicon's wording for a substance
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    substance_wording: str  # "the substance"
+    after_determiner: str  # "substance", after "a", "my", "the"...
+    number_wording: str  # a phone number in the handout's text
+    determiners: frozenset[str]
+    joiners: frozenset[str]  # words or single characters that join terms into one
+    terms: tuple[LexiconTerm, ...]
