@@ -1,6 +1,7 @@
 """Rendering plan PDFs with WeasyPrint: the app's Jinja templates turned into pages, behind the
 deny-by-default fetcher (fetcher.py). What each layout holds is decided in layouts.py; the
-`Content` is passed in by the caller.
+`Content` is passed in by the caller. The share-safe printouts are fitted here (`fit`): by type
+size first, then by leaving whole items out, measured from the laid-out boxes (measure.py).
 
 Every PDF is tagged PDF/UA-1 (`PDF_VARIANT`): a structure tree of headings, lists and tables
 in the order of the HTML, so screen readers and text extraction read the sections in order
@@ -14,10 +15,11 @@ rebuilt when print.css changes) and the font configuration (per thread) are kept
 
 import atexit
 import copy
+import dataclasses
 import gc
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,9 @@ from recovery import logs
 from recovery.content.model import Content, CrisisLocale
 from recovery.export import layouts
 from recovery.export.fetcher import BASE_URL, ResourceRefused, StaticFileFetcher
-from recovery.export.layouts import HANDOUT_LIMITS, LAYOUTS, PAPER_SIZES, Limits, Page
+from recovery.export.layouts import LAYOUTS, PAPER_SIZES, Page
+from recovery.export.measure import AreaFit, measure
+from recovery.export.printout import AREA_CHARS, Area, Printout, capped, drop_last, keep_within
 from recovery.planning.draft import PlanDraft
 
 logger = logging.getLogger(__name__)
@@ -144,27 +148,31 @@ def check_choices(*, layout: str, paper: str) -> None:
 
 
 def render_plan_pdf(draft: PlanDraft, content: Content, *, layout: str, paper: str,
-                    crisis_locale: CrisisLocale, today: date) -> bytes:
-    """The plan as a PDF in one of LAYOUTS on one of PAPER_SIZES. Needs an app context."""
+                    crisis_locale: CrisisLocale, today: date,
+                    left_out: Iterable[str] = ()) -> bytes:
+    """The plan as a PDF in one of LAYOUTS on one of PAPER_SIZES, without the items of a
+    share-safe printout whose keys are in `left_out`. Needs an app context."""
     check_choices(layout=layout, paper=paper)
     renderer = current_renderer()
     document = render_document(renderer, draft, content, layout=layout, paper=paper,
-                               crisis_locale=crisis_locale, today=today)
+                               crisis_locale=crisis_locale, today=today, left_out=left_out)
     return renderer.write_pdf(document)
 
 
-def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str]],
+def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str, Iterable[str]]],
                         content: Content, *, paper: str, today: date) -> bytes:
     """Several plans' share-safe handouts as one PDF (each starts on a new page), to print for
     a group meeting in one go; each page carries its mark (say the client's code, so the
-    counselor knows whose it is; "" for none) at the top. Needs an app context."""
+    counselor knows whose it is; "" for none) at the top, and leaves out the items its plan
+    leaves out. Needs an app context."""
     if not plans:
         raise ValueError("no plans to print")
     check_choices(layout="handout", paper=paper)
     renderer = current_renderer()
     documents = [render_document(renderer, draft, content, layout="handout", paper=paper,
-                                 crisis_locale=crisis, today=today, mark=mark)
-                 for draft, crisis, mark in plans]
+                                 crisis_locale=crisis, today=today, mark=mark,
+                                 left_out=left_out)
+                 for draft, crisis, mark, left_out in plans]
     # WeasyPrint's way to join documents: a copy of the first holding every page, under a
     # title of its own (the metadata is copied first: the first handout keeps its title).
     joined = documents[0].copy([page for document in documents for page in document.pages])
@@ -175,15 +183,25 @@ def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str]],
 
 def render_document(renderer: PdfRenderer, draft: PlanDraft, content: Content, *, layout: str,
                     paper: str, crisis_locale: CrisisLocale, today: date,
-                    mark: str = "") -> Document:
-    if layout == "handout":
-        handout = layouts.handout(draft, content, paper=paper, crisis_locale=crisis_locale,
-                                  today=today, mark=mark)
-        return first_that_fits(lambda limits: render_page(renderer, handout.page(limits), paper),
-                               HANDOUT_LIMITS)
-    make_page = layouts.full_page if layout == "full" else layouts.wallet_page
-    page = make_page(draft, content, paper=paper, crisis_locale=crisis_locale, today=today)
-    return render_page(renderer, page, paper)
+                    mark: str = "", left_out: Iterable[str] = ()) -> Document:
+    if layout == "full":
+        page = layouts.full_page(draft, content, paper=paper, crisis_locale=crisis_locale,
+                                 today=today)
+        return render_page(renderer, page, paper)
+    share = layouts.share_safe(layout, draft, content, paper=paper,
+                               crisis_locale=crisis_locale, today=today, mark=mark)
+    return fit(renderer, share, paper, left_out).document
+
+
+def fitted_printout(draft: PlanDraft, content: Content, *, layout: str, paper: str,
+                    crisis_locale: CrisisLocale, today: date, left_out: Iterable[str] = ()
+                    ) -> tuple[Printout, Printout]:
+    """Every item of a share-safe printout, and what of it prints (after the person's choices
+    and the fitting): what the preview page shows. Needs an app context."""
+    check_choices(layout=layout, paper=paper)
+    share = layouts.share_safe(layout, draft, content, paper=paper,
+                               crisis_locale=crisis_locale, today=today)
+    return share.printout, fit(current_renderer(), share, paper, left_out).printout
 
 
 def full_plan_html(draft: PlanDraft, content: Content, *, paper: str,
@@ -194,26 +212,52 @@ def full_plan_html(draft: PlanDraft, content: Content, *, paper: str,
     return render_template(page.template, **page.values)
 
 
-def first_that_fits(render: Callable[[Limits], Document], choices: Sequence[Limits]
-                    ) -> Document:
-    """The render with the most generous limits that fits on one page.
+# --- Fitting the share-safe printouts --------------------------------------------------------
 
-    Most plans fit at the first try. Otherwise a binary search (fitting only gets easier down
-    the list) keeps it to three or four more renders instead of up to seven.
-    """
-    first = render(choices[0])
-    if len(first.pages) == 1:
-        return first
-    fitting: Document | None = None
-    low, high = 1, len(choices) - 1
-    while low <= high:
-        middle = (low + high) // 2
-        document = render(choices[middle])
-        if len(document.pages) == 1:
-            fitting, high = document, middle - 1
-        else:
-            low = middle + 1
-    if fitting is None:
-        logger.warning("the handout did not fit on one page even at the shortest limits")
-        return document
-    return fitting
+MAX_DROPS = 6  # renders after the first fitted guess, each leaving out one more item
+
+
+@dataclasses.dataclass(frozen=True)
+class Fitted:
+    document: Document
+    printout: Printout
+
+
+def fit(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str,
+        left_out: Iterable[str]) -> Fitted:
+    """The printout at the largest type size (share.sizes) at which every area holds all of
+    its items; if none, at the smallest size with whole items left out, in rounds (every
+    section keeps its first entries), each section saying how many more the full plan has.
+    Never shortens an item. Renders: one per size tried, then usually one more."""
+    printout = share.printout.without(left_out)
+    printout = printout.with_areas(capped(a, AREA_CHARS[area_kind(a.id)]) for a in printout.areas)
+    for size in share.sizes:
+        document = render_page(renderer, share.page(printout, size), paper)
+        fits = measure(document)
+        if all(f.fits for f in fits.values()):
+            return Fitted(document, printout)
+    for attempt in range(MAX_DROPS + 1):
+        printout = printout.with_areas(
+            a if fits[a.id].fits else shortened(a, fits[a.id], size, attempt)
+            for a in printout.areas)
+        document = render_page(renderer, share.page(printout, size), paper)
+        fits = measure(document)
+        if all(f.fits for f in fits.values()):
+            return Fitted(document, printout)
+    logger.warning("a %s did not fit even with items left out", share.printout.layout)
+    return Fitted(document, printout)
+
+
+def area_kind(area_id: str) -> str:
+    return "sheet" if area_id == "sheet" else "card"
+
+
+def shortened(area: Area, fit_: AreaFit, size: float, attempt: int) -> Area:
+    """The first guess keeps what the measured heights say fits, leaving a line for each
+    section's "more" note; later attempts each leave out one more item."""
+    if attempt:
+        return drop_last(area)
+    line = size * 96 / 72 * 1.4  # one line of the "more" note, in CSS px
+    fixed = fit_.used - sum(fit_.sizes.values())
+    room = fit_.room - fixed - line * sum(bool(s.items) for s in area.sections)
+    return keep_within(area, fit_.sizes, room)
