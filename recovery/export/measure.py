@@ -42,6 +42,7 @@ def measure(document: Document) -> dict[str, AreaFit]:
 def _measure_area(area: boxes.Box) -> AreaFit:
     top, left = area.content_box_y(), area.content_box_x()
     fit = AreaFit(room=area.height)
+    counted: set[int] = set()  # an item's element: its inner boxes share it
     for box in _walk(area):
         if box is area:
             continue
@@ -51,7 +52,8 @@ def _measure_area(area: boxes.Box) -> AreaFit:
                 + SLACK:
             fit.too_wide = True
         key = _attribute(box, "data-item")
-        if key and isinstance(box, boxes.BlockBox) and _attribute_owner(box):
+        if key and isinstance(box, boxes.BlockBox) and id(box.element) not in counted:
+            counted.add(id(box.element))
             fit.sizes[key] = fit.sizes.get(key, 0.0) + box.margin_height()
     return fit
 
@@ -65,8 +67,3 @@ def _walk(box: boxes.Box) -> Iterator[boxes.Box]:
 def _attribute(box: boxes.Box, name: str) -> str:
     element = getattr(box, "element", None)
     return "" if element is None else str(element.get(name) or "")
-
-
-def _attribute_owner(box: boxes.Box) -> bool:
-    """The box made for the element itself, not an anonymous box inside it."""
-    return not getattr(box, "is_anonymous", False) and box.element_tag == "li"

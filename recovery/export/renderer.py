@@ -228,36 +228,83 @@ def fit(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str,
     """The printout at the largest type size (share.sizes) at which every area holds all of
     its items; if none, at the smallest size with whole items left out, in rounds (every
     section keeps its first entries), each section saying how many more the full plan has.
-    Never shortens an item. Renders: one per size tried, then usually one more."""
+    Never shortens an item. Renders: one per size tried, then usually two more (the guess
+    from the measured heights, and the room it left filled)."""
     printout = share.printout.without(left_out)
     printout = printout.with_areas(capped(a, AREA_CHARS[area_kind(a.id)]) for a in printout.areas)
     for size in share.sizes:
-        document = render_page(renderer, share.page(printout, size), paper)
-        fits = measure(document)
-        if all(f.fits for f in fits.values()):
-            return Fitted(document, printout)
-    for attempt in range(MAX_DROPS + 1):
-        printout = printout.with_areas(
-            a if fits[a.id].fits else shortened(a, fits[a.id], size, attempt)
-            for a in printout.areas)
-        document = render_page(renderer, share.page(printout, size), paper)
-        fits = measure(document)
-        if all(f.fits for f in fits.values()):
-            return Fitted(document, printout)
+        whole = Measured(printout, *render_measured(renderer, share.page(printout, size), paper))
+        if whole.fits:
+            return Fitted(whole.document, printout)
+    guess = whole.printout.with_areas(
+        a if whole.areas[a.id].fits else first_guess(a, whole.areas[a.id], size)
+        for a in whole.printout.areas)
+    tried = Measured(guess, *render_measured(renderer, share.page(guess, size), paper))
+    if tried.fits:
+        return refilled(renderer, share, paper, size, whole, tried)
+    for _ in range(MAX_DROPS):
+        fewer = tried.printout.with_areas(a if tried.areas[a.id].fits else drop_last(a)
+                                          for a in tried.printout.areas)
+        tried = Measured(fewer, *render_measured(renderer, share.page(fewer, size), paper))
+        if tried.fits:
+            return Fitted(tried.document, fewer)
     logger.warning("a %s did not fit even with items left out", share.printout.layout)
-    return Fitted(document, printout)
+    return Fitted(tried.document, tried.printout)
+
+
+@dataclasses.dataclass(frozen=True)
+class Measured:
+    printout: Printout
+    document: Document
+    areas: dict[str, AreaFit]
+
+    @property
+    def fits(self) -> bool:
+        return all(f.fits for f in self.areas.values())
+
+
+def render_measured(renderer: PdfRenderer, page: Page, paper: str
+                    ) -> tuple[Document, dict[str, AreaFit]]:
+    document = render_page(renderer, page, paper)
+    return document, measure(document)
+
+
+def refilled(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str, size: float,
+             whole: Measured, fitted: Measured) -> Fitted:
+    """`fitted` with the room it left filled with smaller items that were passed over (their
+    heights measured in `whole`), if they fit; otherwise `fitted` as it was."""
+    areas = tuple(refill(w, f, whole.areas[f.id], fitted.areas[f.id], line_height(size))
+                  for w, f in zip(whole.printout.areas, fitted.printout.areas, strict=True))
+    fuller = fitted.printout.with_areas(areas)
+    if fuller == fitted.printout:
+        return Fitted(fitted.document, fitted.printout)
+    more = Measured(fuller, *render_measured(renderer, share.page(fuller, size), paper))
+    chosen = more if more.fits else fitted
+    return Fitted(chosen.document, chosen.printout)
+
+
+def refill(whole: Area, fitted: Area, whole_fit: AreaFit, fitted_fit: AreaFit,
+           line: float) -> Area:
+    kept = {item.key for section in fitted.sections for item in section.items}
+    if not whole_fit.sizes or kept == {i.key for s in whole.sections for i in s.items}:
+        return fitted
+    sizes = {key: 0.0 if key in kept else size for key, size in whole_fit.sizes.items()}
+    # A line to spare: items that join a section bring its spacing with them.
+    return keep_within(whole, sizes, fitted_fit.room - fitted_fit.used - line)
+
+
+def line_height(size: float) -> float:
+    """One line of type of `size` pt, in CSS px (what the measured heights are in)."""
+    return size * 96 / 72 * 1.4
 
 
 def area_kind(area_id: str) -> str:
     return "sheet" if area_id == "sheet" else "card"
 
 
-def shortened(area: Area, fit_: AreaFit, size: float, attempt: int) -> Area:
-    """The first guess keeps what the measured heights say fits, leaving a line for each
-    section's "more" note; later attempts each leave out one more item."""
-    if attempt:
-        return drop_last(area)
-    line = size * 96 / 72 * 1.4  # one line of the "more" note, in CSS px
+def first_guess(area: Area, fit_: AreaFit, size: float) -> Area:
+    """What the measured heights say fits, leaving a line for each section's "more" note."""
+    line = line_height(size)
     fixed = fit_.used - sum(fit_.sizes.values())
     room = fit_.room - fixed - line * sum(bool(s.items) for s in area.sections)
     return keep_within(area, fit_.sizes, room)
