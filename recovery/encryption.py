@@ -11,7 +11,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from recovery.db import maintenance_engine
-from recovery.models import Client, ClientScreening, PlanRevision, ScreeningInProgress
+from recovery.models import (
+    Client,
+    ClientScreening,
+    PlanRevision,
+    RelapsePlan,
+    ScreeningInProgress,
+)
 from recovery.sealed import CONFIG_KEY, new_key
 
 # Every column whose type is SealedText or SealedJSON.
@@ -25,6 +31,7 @@ SEALED_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (ClientScreening, "override_reason"),
     (PlanRevision, "draft"),
     (ScreeningInProgress, "answers"),
+    (RelapsePlan, "print_choices"),
 )
 BATCH = 500
 

@@ -70,6 +70,10 @@ class RelapsePlan(SQLModel, table=True):
     # client can open the plan (never through a private link), and it goes with the client.
     client_id: int | None = Field(
         default=None, foreign_key="client.id", ondelete="CASCADE", index=True)
+    # What the person chose to leave out of the share-safe printouts, by layout: {"handout":
+    # [item keys], "wallet": [...]} (recovery.export.printout.item_key). A key is a digest of
+    # the entry's words, so it is sealed like the plan's text when ENCRYPTION_KEYS is set.
+    print_choices: dict[str, Any] | None = Field(default=None, sa_type=SealedJSON)
 
 
 class ResultPlanLink(SQLModel, table=True):

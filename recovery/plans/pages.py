@@ -228,8 +228,22 @@ def download() -> Response:
 def plan_pdf(layout: str) -> Response:
     """The plan as a PDF: full plan, share-safe handout or wallet card (recovery.export)."""
     paper = export_views.chosen_paper(layout)
-    _plan, draft = load_plan()
-    return export_views.plan_pdf_response(draft, current_content(), layout=layout, paper=paper)
+    plan, draft = load_plan()
+    return export_views.plan_pdf_response(plan, draft, current_content(), layout=layout,
+                                          paper=paper)
+
+
+@bp.route("/print/<layout>", methods=["GET", "POST"])
+@pdf_limit  # the preview renders the printout to know what fits
+def print_preview(layout: str) -> Response | str:
+    """The handout or wallet card as it will print, with items to untick, before it downloads."""
+    paper = export_views.preview_choices(layout)
+    plan, draft = load_plan()
+    if request.method == "POST":
+        return export_views.save_choices(get_session(), plan, draft, current_content(),
+                                         layout=layout, paper=paper)
+    return export_views.preview_page(plan, draft, current_content(), layout=layout,
+                                     paper=paper)
 
 
 # --- Versions --------------------------------------------------------------------------------

@@ -195,6 +195,24 @@ def latest_draft(session: Session, *, plan: RelapsePlan) -> PlanDraft:
     return revision_draft(row)
 
 
+PRINT_LAYOUTS = ("handout", "wallet")  # the printouts whose items the person may leave out
+
+
+def left_out(plan: RelapsePlan, layout: str) -> tuple[str, ...]:
+    """The keys of the items the person chose to leave out of this printout of the plan."""
+    choices = plan.print_choices or {}
+    keys = choices.get(layout, [])
+    return tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else ()
+
+
+def set_left_out(session: Session, *, plan: RelapsePlan, layout: str,
+                 keys: list[str]) -> None:
+    """Remember what to leave out of one printout (the keys of items it has: the caller
+    checks them against the printout, so nothing else is stored)."""
+    plan.print_choices = {**(plan.print_choices or {}), layout: sorted(set(keys))}
+    session.add(plan)
+
+
 def delete_plan(session: Session, *, plan: RelapsePlan) -> bool:
     """Delete the plan and (by ON DELETE CASCADE) all its revisions; False if it was gone
     already (someone else deleted it meanwhile)."""

@@ -35,7 +35,7 @@ from recovery.seeds import current_content
 bp = Blueprint("handouts", __name__, url_prefix="/handouts")
 
 # A meeting's worth. It also bounds the work one request can ask for: the handout of a plan
-# at the size limit takes about 0.36 s of CPU (up to four renders to fit one page), so 12 of
+# at the size limit takes about 0.36 s of CPU (up to five renders to fit one page), so 12 of
 # them about 4.5 s, well inside gunicorn's 30 s timeout even with every worker busy.
 MAX_PLANS = 12
 
@@ -69,15 +69,17 @@ def download() -> ResponseReturnValue:
     return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
 
 
-def exported_drafts(plan_ids: list[int], mark: str) -> list[tuple[PlanDraft, CrisisLocale, str]]:
-    """Each plan's latest draft with its crisis lines and page mark, every export audited and
-    committed before rendering, so it is logged even if the download is cut short."""
+def exported_drafts(plan_ids: list[int], mark: str
+                    ) -> list[tuple[PlanDraft, CrisisLocale, str, tuple[str, ...]]]:
+    """Each plan's latest draft with its crisis lines, page mark and what its handout leaves
+    out (chosen on its preview page), every export audited and committed before rendering, so
+    it is logged even if the download is cut short."""
     db, content = get_session(), current_content()
     drafts = []
     for plan, client in visible_plans(db, me(), plan_ids):
         draft = plan_store.latest_draft(db, plan=plan)
         drafts.append((draft, content.crisis_locale(draft.crisis_locale),
-                       page_mark(client, mark)))
+                       page_mark(client, mark), plan_store.left_out(plan, "handout")))
         audit.record(db, user=me(), action="export", object_type="plan", object_id=plan.id or "",
                      detail=f"client {plan.client_id}; group handout")
     db.commit()
