@@ -122,7 +122,9 @@ def test_no_render_draws_more_than_the_emoji_allowance(
 
     own = len(budget.EMOJI.findall(render(make_draft(), layout, "a4").text()))  # the ✂ on the card
     drawn = len(budget.EMOJI.findall(text)) - own
-    assert 1 <= drawn <= budget.MAX_EMOJI
+    assert drawn <= budget.MAX_EMOJI
+    # The card prints whole items only: a reason of 200 emoji doesn't fit on it at all.
+    assert drawn >= 1 or layout == "wallet"
     assert budget.EMOJI_STAND_IN in text
 
 

@@ -13,14 +13,12 @@ from recovery.content.loader import load_content
 from recovery.content.model import Content
 from recovery.export import layouts
 from recovery.planning.draft import (
-    Action,
-    Contact,
     Line,
     PlanDraft,
     SafetyStep,
     Trigger,
 )
-from tests.export.conftest import PT_PER_MM, PdfFile
+from tests.export.conftest import PdfFile
 
 SEEDS = load_content(Path(__file__).parents[2] / "seeds")
 SUBSTANCES = [o.id for o in SEEDS.questionnaire.items[SEEDS.questionnaire.subject_item].options]
@@ -194,7 +192,7 @@ def test_the_handout_names_no_substance(
     assert document.page_count == 1
     assert not words_in(text) & substance_words()
     assert not words_in(" ".join(document.info.values())) & substance_words()
-    assert "A life without [substance]" in text or substance == "other"
+    assert "A life without the substance" in text or substance == "other"
     assert "My recovery plan: Alex" in text
 
 
@@ -234,7 +232,9 @@ def test_the_handout_uses_large_type(
     handout = statistics.median(w.y1 - w.y0 for w in render(draft, "handout").words())
     full = statistics.median(w.y1 - w.y0 for w in render(draft, "full").words())
 
-    assert handout >= 14  # 13 pt text; a word's box is a little taller than the font size
+    # 11 pt at least (a word's box is about 1.16 times the type size); this plan, printed
+    # whole, fits at 12 pt.
+    assert handout >= 11 * 1.16
     assert handout > full * 1.15
 
 
@@ -251,113 +251,7 @@ def test_a_long_plan_is_shortened_to_one_page(
         assert "more in my full plan" in text
 
 
-# --- Wallet card ----------------------------------------------------------------------------
-
-
-def card_box(document: PdfFile) -> tuple[float, float, float, float, float]:
-    """The card's cut line (left, top, right, bottom) and fold (x), in points, found from the
-    pixels: the dashed top and bottom edges are rows dark along a third of the page, and the
-    fold is the darkest column between the card's ends."""
-    dpi = 100
-    image = document.image(1, dpi)
-    width, height = image.size
-    pixels = image.load()
-    assert pixels is not None
-
-    def dark(x: int, y: int) -> bool:
-        value = pixels[x, y]
-        assert isinstance(value, int)
-        return value < 200
-
-    dark_rows = [y for y in range(height) if sum(dark(x, y) for x in range(width)) > width / 3]
-    top = min(dark_rows)
-    # The footer's text is dense too; the card's bottom edge is within 60 mm of its top.
-    bottom = max(y for y in dark_rows if y < top + 60 / 25.4 * dpi)
-    edge = [x for x in range(width) if dark(x, top)]
-    left, right = min(edge), max(edge)
-    fold = max(range(left + 20, right - 20),
-               key=lambda x: sum(dark(x, y) for y in range(top, bottom + 1)))
-    scale = 72 / dpi
-    return left * scale, top * scale, right * scale, bottom * scale, fold * scale
-
-
-@pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_the_wallet_card_has_crisis_numbers_top_triggers_and_contacts(
-        render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft],
-        paper: str) -> None:
-    draft = make_draft(
-        triggers=(
-            Trigger("own", "Bored on Sunday", "low", (Action("cope", "Go swimming"),)),
-            Trigger("own", "Payday", "high", (Action("avoid", "Pay the rent first"),
-                                                Action("call", "Tell Jo it's payday"))),
-            Trigger("own", "Seeing old friends", "medium", (Action("leave", "Leave early"),)),
-            Trigger("own", "Being alone with ketamine within reach", "high",
-                    (Action("avoid", "Keep none at home"),)),
-        ),
-        contacts=(Contact("Priya", "friend"),  # no number: not much use on a card
-                  Contact("Sam Rivera", "sponsor", "555-0100"),
-                  Contact("Jo", "sister", "07700 900123"),
-                  Contact("Dr Lee", "GP", "+1 (212) 555-0199"),
-                  Contact("Chris", "friend", "020 7946 0000")))
-    document = render(draft, "wallet", paper)
-    text = document.text()
-
-    assert document.page_count == 1
-    for crisis in ("Emergency services", "Call 911", "Call 988 · Text 988", "HOME to 741741"):
-        assert crisis in text
-    # Top three, high first, each with its first action only.
-    order = [text.index(t) for t in ("Payday", "Being alone with [substance] within reach",
-                                     "Seeing old friends")]
-    assert order == sorted(order)
-    for shown in ("Pay the rent first", "Keep none at home", "Leave early"):
-        assert shown in text
-    for hidden in ("Bored on Sunday", "Go swimming", "Tell Jo it's payday", "ketamine",
-                   "Chris", "020 7946 0000", "Priya"):
-        assert hidden not in text
-    for name, phone in (("Sam Rivera", "555-0100"), ("Jo", "07700 900123"),
-                        ("Dr Lee", "+1 (212) 555-0199")):
-        assert f"{name} {phone}" in text
-
-
-@pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_the_wallet_card_is_card_sized_and_everything_on_it_fits(
-        render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft],
-        paper: str) -> None:
-    long = "Something long enough to need shortening " * 12
-    unbroken = "x" * 400
-    draft = make_draft(
-        triggers=tuple(Trigger("own", long if n % 2 else unbroken, "high",
-                               (Action("cope", unbroken if n % 2 else long),))
-                       for n in range(10)),
-        contacts=tuple(Contact("N" * 80, "", "+44 (0) 1234 567 890 123 456 789 000")
-                       for _ in range(10)))
-    document = render(draft, "wallet", paper)
-    left, top, right, bottom, fold = card_box(document)
-
-    assert right - left == pytest.approx(171.2 * PT_PER_MM, abs=2)
-    assert bottom - top == pytest.approx(54 * PT_PER_MM, abs=2)
-    assert fold - left == pytest.approx(85.6 * PT_PER_MM, abs=2)
-    on_card = [w for w in document.words() if top < w.y0 < bottom]
-    assert len(on_card) > 20
-    for word in on_card:
-        assert left < word.x0 and word.x1 < right and word.y1 < bottom
-        assert word.x1 < fold or word.x0 > fold  # nothing runs across the fold
-
-
 # --- Pure helpers (no PDF) -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "limit", "expected"), [
-    ("short", 10, "short"),
-    ("exactly ten", 11, "exactly ten"),
-    ("one two three four five", 12, "one two…"),
-    ("x" * 30, 10, "x" * 9 + "…"),
-    ("  spaced\n out\ttext ", 20, "spaced out text"),
-    ("ends with a comma, and more", 20, "ends with a comma…"),
-])
-def test_clip(text: str, limit: int, expected: str) -> None:
-    assert layouts.clip(text, limit) == expected
-    assert len(layouts.clip(text, limit)) <= limit
 
 
 def test_by_rank_keeps_the_persons_order_within_a_rank() -> None:

@@ -26,7 +26,8 @@ PUNCTUATION = string.punctuation + "“”‘’«»…–—¿¡·•"
     ("90 days clean from coke, molly and Xanax bars", "90 days clean from the substance"),
     ("Being alone with ketamine within reach", "Being alone with the substance within reach"),
     ("Scared of another K-hole.", "Scared of another blackout."),
-    ("ketamine makes me numb. KETAMINE's pull", "The substance makes me numb. The substance's pull"),
+    ("ketamine makes me numb. KETAMINE's pull",
+     "The substance makes me numb. The substance's pull"),
     ("an MDMA party and a ketamine binge", "A substance party and a substance binge"),
     ("My ket stash", "My substance stash"),
     ("Going to AA on Monday, at an AA meeting", "Going to support group on Monday, at a support "

@@ -7,34 +7,16 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from flask import Flask
 
-from recovery.export import layouts, renderer
+from recovery.export import renderer
 from recovery.planning.draft import PlanDraft
 from recovery.seeds import current_content
 from tests.export.conftest import TODAY, PdfFile
 
 REPO = Path(__file__).parents[2]
-
-
-@pytest.mark.parametrize("fits_from", range(9))
-def test_first_that_fits_finds_the_most_generous_limits_in_few_renders(fits_from: int) -> None:
-    choices = [layouts.Limits(n, n, n) for n in range(8, 0, -1)]
-    rendered: list[int] = []
-
-    def render(limits: layouts.Limits) -> Any:
-        index = choices.index(limits)
-        rendered.append(index)
-        return SimpleNamespace(pages=[1] if index >= fits_from else [1, 2], index=index)
-
-    result = renderer.first_that_fits(render, choices)
-
-    assert result.index == min(fits_from, 7)  # nothing fits at all: the shortest
-    assert len(rendered) <= 5
 
 
 @pytest.mark.parametrize(("layout", "paper"), [("poster", "a4"), ("full", "a3"), ("", "")])

@@ -14,6 +14,7 @@ from recovery.export.sharesafe import (
 )
 from recovery.planning.draft import Line, PlanDraft
 
+
 def option_words(content: Content) -> set[str]:
     """Independently of the code under test: every word of every substance option's id and
     in-sentence name (the fallback's "the substance" aside)."""
@@ -21,7 +22,8 @@ def option_words(content: Content) -> set[str]:
     words: set[str] = set()
     for option in item.options:
         if option.in_text != content.questionnaire.subject_fallback:
-            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", f"{option.id} {option.in_text}"))
+            named = f"{option.id} {option.in_text}"
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", named))
     return words
 
 

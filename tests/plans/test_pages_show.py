@@ -50,9 +50,11 @@ def test_the_plan_page_links_every_pdf(app: Flask, client: FlaskClient, plan: st
     page = markup(client.get(f"/plans/{plan}"))
     with app.test_request_context():
         for layout in ("full", "handout", "wallet"):
+            # The share-safe printouts open their preview first.
+            view, path = ("plan_pdf", "pdf") if layout == "full" else ("print_preview", "print")
             for paper in ("a4", "letter"):
-                link = url_for("plans.link.plan_pdf", token=plan, layout=layout, paper=paper)
-                assert link == f"/plans/{plan}/pdf/{layout}?paper={paper}"
+                link = url_for(f"plans.link.{view}", token=plan, layout=layout, paper=paper)
+                assert link == f"/plans/{plan}/{path}/{layout}?paper={paper}"
                 assert f'href="{escape(link)}"' in page, link
 
 
