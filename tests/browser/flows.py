@@ -201,6 +201,25 @@ def download_pdf(page: Page, link_name: str, link_index: int, folder: Path) -> P
     return path
 
 
+def download_after_preview(page: Page, link_name: str, link_index: int, folder: Path,
+                           trip: Journey | None = None, step: str = "") -> Path:
+    """Follow a share-safe printout's link to its preview page (checked by `trip` when
+    given), then save the PDF its "download" button gives. Ends back on the plan page."""
+    plan_url = page.url
+    page.locator(".plan-links li", has_text=link_name).get_by_role("link").nth(link_index).click()
+    page.wait_for_load_state("load")
+    if trip is not None:
+        trip.visit(step)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save my choices and download the PDF").click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    page.goto(plan_url)
+    return path
+
+
 def pdf_text(path: Path) -> str:
     """The PDF's text, whitespace collapsed, read by poppler's pdftotext (a real PDF reader)."""
     assert path.read_bytes()[:5] == b"%PDF-", f"{path.name} is not a PDF"

@@ -13,6 +13,7 @@ from recovery.models import Client, User, UserSession, utc_now
 from tests.browser.flows import (
     add_client,
     answer_questionnaire,
+    download_after_preview,
     download_pdf,
     low_risk_answers,
     pdf_text,
@@ -103,7 +104,8 @@ def test_screening_with_a_client_to_plan_pdf_and_history(
     trip.visit("client-plan")
     assert "My relapse-prevention plan" in pdf_text(
         download_pdf(page, "The full plan", 0, tmp_path))
-    handout = pdf_text(download_pdf(page, "A one-page handout", 0, tmp_path))
+    handout = pdf_text(download_after_preview(page, "A one-page handout", 0, tmp_path, trip,
+                                              "client-plan-handout-preview"))
     assert "My recovery plan" in handout and "ketamine" not in handout.lower()
 
     page.get_by_role("link", name=f"Back to client {code}").click()

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.flows import (
     answer_questionnaire,
+    download_after_preview,
     download_pdf,
     low_risk_answers,
     make_plan,
@@ -56,13 +57,26 @@ def test_screening_to_plan_and_each_pdf(page: Page, journey: Callable[[str], Jou
     letter = download_pdf(page, "The full plan", 1, tmp_path / "letter")
     assert "(letter)" in pdf_page_size(letter)
 
-    handout_text = pdf_text(download_pdf(page, "A one-page handout", 0, tmp_path))
+    # The share-safe printouts open a preview first: leave the first item out, then download.
+    page.locator(".plan-links li", has_text="A one-page handout").get_by_role("link").first.click()
+    expect(page.locator("h1")).to_have_text("Check your handout before you print it")
+    first = page.locator(".print-item").first
+    left_out = first.locator("label").inner_text().strip()
+    first.get_by_role("checkbox").uncheck()
+    page.get_by_role("button", name="Save my choices and check again").click()
+    expect(page.locator(".print-item").first.get_by_role("checkbox")).not_to_be_checked()
+    page.go_back()
+    page.go_back()
+    handout_text = pdf_text(download_after_preview(page, "A one-page handout", 0, tmp_path,
+                                                   trip, "handout-preview"))
     assert "My recovery plan" in handout_text
+    assert left_out and left_out not in handout_text
     # Share-safe: no substance, no phone numbers.
     assert "ketamine" not in handout_text.lower()
     assert "555 0100" not in handout_text
 
-    wallet_text = pdf_text(download_pdf(page, "A wallet card", 0, tmp_path))
+    wallet_text = pdf_text(download_after_preview(page, "A wallet card", 0, tmp_path, trip,
+                                                  "wallet-preview"))
     assert_in_order(wallet_text, "If I'm struggling", "988", "Robin")
 
 
