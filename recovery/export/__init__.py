@@ -1,12 +1,16 @@
 """Printable PDFs of a relapse-prevention plan: full plan, share-safe handout and wallet card.
 
-- `layouts.py`: what each PDF holds (pure: handout trimming, the wallet card, the full plan's
-  cut), from the plan and the `Content` passed in;
+- `layouts.py`: what each PDF holds (pure: the full plan's cut, the share-safe printouts), from
+  the plan and the `Content` passed in;
 - `sharesafe.py`: a plan stripped down to what may be shown to other people;
+- `masking.py`: the lexicon's masking (seeds/lexicon.yaml), linear in the text;
+- `printout.py`: the handout and wallet card as whole masked items, and which of them fit;
+- `measure.py`: what fits, read from WeasyPrint's laid-out boxes;
 - `budget.py`: what one PDF may cost, whatever the plan holds;
 - `fetcher.py`: the deny-by-default URL fetcher (only the app's static files);
 - `renderer.py`: WeasyPrint behind that fetcher, with cached stylesheets and fonts;
-- `views.py`: the PDF download view, on the plan pages (recovery.plans.pages).
+- `views.py`: the PDF download and the preview before a share-safe printout, on the plan pages
+  (recovery.plans.pages).
 """
 
 from recovery import system_libraries

@@ -64,24 +64,29 @@ def test_marks_what_was_masked_and_escapes_the_rest() -> None:
 
 
 def test_masking_takes_time_in_proportion_to_the_text() -> None:
-    """Measured, not assumed: 16 times the text takes about 16 times as long (a regex per term,
-    or a pattern that backtracks inside long words, would show up here)."""
+    """Measured, not assumed. A plan is masked field by field (500 characters at most): 16
+    times the fields take about 16 times as long. A regex per term, or a pattern that
+    backtracks inside long words, would show up here, and in the one huge text at the end
+    (the old masking took 7 s for one 10,000-letter word)."""
     masker = Masker(SEEDS.lexicon)
-    unit = ("I stayed clean from ketamine and coke, molly or Xanax bars for 90 days; call "
-            "555-0100. " + "W" * 300 + " k-hole kettle method ")
+    field = ("I stayed clean from ketamine and coke, molly or Xanax bars for 90 days; call "
+             "555-0100. " + "W" * 300 + " k-hole kettle method ")[:500]
 
-    def seconds(copies: int) -> float:
-        text = unit * copies
+    def seconds(texts: list[str]) -> float:
         best = float("inf")
-        for _ in range(3):
+        for _ in range(5):
             started = time.perf_counter()
-            masker.mask(text)
+            for text in texts:
+                masker.mask(text)
             best = min(best, time.perf_counter() - started)
         return best
 
-    small, large = seconds(200), seconds(3200)  # about 80 KB and 1.3 MB
-    assert large / small < 16 * 1.6, (small, large)
-    assert large < 2.0
+    small, large = seconds([field] * 128), seconds([field] * 2048)  # 64 KB; 4 plans of 256 KB
+    assert large / small < 16 * 1.5, (small, large)
+    assert large < 1.0
+    started = time.perf_counter()
+    masker.mask(field * 2000 + "W" * 100_000)  # 1.1 MB in one text
+    assert time.perf_counter() - started < 2.0
 
 
 # --- Property: no lexicon term reaches the handout's text -----------------------------------
