@@ -5,7 +5,7 @@ size first, then by leaving whole items out, measured from the laid-out boxes (m
 
 Every PDF is tagged PDF/UA-1 (`PDF_VARIANT`): a structure tree of headings, lists and tables
 in the order of the HTML, so screen readers and text extraction read the sections in order
-(the wallet card's front before its back), with the document's language and its <title> as
+(the wallet card's front, then inside, then back), with the document's language and its <title> as
 the title a viewer shows. Tagging costs about a tenth of a render (benchmarks/pdf_bench.py).
 
 Speed: parsing print.css and looking fonts up again for every render added about an eighth to

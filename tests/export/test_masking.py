@@ -67,7 +67,8 @@ def test_masking_takes_time_in_proportion_to_the_text() -> None:
     """Measured, not assumed. A plan is masked field by field (500 characters at most): 16
     times the fields take about 16 times as long. A regex per term, or a pattern that
     backtracks inside long words, would show up here, and in the one huge text at the end
-    (the old masking took 7 s for one 10,000-letter word)."""
+    (the old masking took 7 s for one 10,000-letter word). CPU time, not the clock: on a
+    shared machine another process's turn would otherwise count as the masker's."""
     masker = Masker(SEEDS.lexicon)
     field = ("I stayed clean from ketamine and coke, molly or Xanax bars for 90 days; call "
              "555-0100. " + "W" * 300 + " k-hole kettle method ")[:500]
@@ -75,18 +76,18 @@ def test_masking_takes_time_in_proportion_to_the_text() -> None:
     def seconds(texts: list[str]) -> float:
         best = float("inf")
         for _ in range(5):
-            started = time.perf_counter()
+            started = time.process_time()
             for text in texts:
                 masker.mask(text)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     small, large = seconds([field] * 128), seconds([field] * 2048)  # 64 KB; 4 plans of 256 KB
     assert large / small < 16 * 1.5, (small, large)
     assert large < 1.0
-    started = time.perf_counter()
+    started = time.process_time()
     masker.mask(field * 2000 + "W" * 100_000)  # 1.1 MB in one text
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 # --- Property: no lexicon term reaches the handout's text -----------------------------------

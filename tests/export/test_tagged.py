@@ -1,6 +1,6 @@
 """Every PDF is tagged PDF/UA-1: read back with pikepdf (tests/export/structure.py), each layout
 has its title, language, DisplayDocTitle and a structure tree whose headings, lists and tables
-are real, in the reading order of the sections."""
+are real, in the reading order of the sections (the wallet card's front, inside, then back)."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +12,7 @@ from recovery.export import renderer
 from recovery.planning.draft import PlanDraft
 from recovery.seeds import current_content
 from tests.export.conftest import TODAY, PdfFile
-from tests.export.structure import Element, TaggedPdf
+from tests.export.structure import Element, TaggedPdf, empty_headings
 
 TITLES = {"full": "Relapse-prevention plan", "handout": "My recovery plan",
           "wallet": "My wallet card"}
@@ -118,22 +118,37 @@ def test_the_handout_reads_in_section_order(
                                     "Sam Rivera", "988 Suicide & Crisis Lifeline"])
 
 
-def test_the_wallet_cards_sides_do_not_interleave(
+def test_the_wallet_cards_panels_read_front_then_inside_then_back(
         render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft]) -> None:
     draft = make_draft()
     pdf = tagged(render(draft, "wallet"))
     headings = [text.casefold() for _, text in pdf.headings()]
     text = pdf.root.text.casefold()
 
-    assert headings[0] == "if i'm struggling"
-    assert in_order(" ".join(headings), ["crisis lines", "people i can call", "my top triggers"])
-    # The whole front (crisis lines, then contacts), then the whole back.
-    front = ["crisis lines", "988", "people i can call", "sam rivera", "jo"]
-    back = ["my top triggers", "being alone with", "strong cravings"]
-    assert in_order(text, front + back)
-    back_starts = text.index("my top triggers")
-    assert all(text.rfind(piece) < back_starts for piece in front)
+    assert headings == ["if i'm struggling", "crisis lines", "my top triggers",
+                        "why i am doing this", "people i can call"]
+    # The whole front (crisis lines), then the inside (the triggers, then the reasons), then
+    # the whole back (contacts): four panels, never interleaved.
+    front = ["crisis lines", "988"]
+    inside = ["my top triggers", "being alone with", "strong cravings", "why i am doing this",
+              "being there for my daughter"]
+    back = ["people i can call", "sam rivera", "jo"]
+    assert in_order(text, front + inside + back)
+    inside_starts, back_starts = text.index("my top triggers"), text.index("people i can call")
+    assert all(text.rfind(piece) < inside_starts for piece in front)
+    assert all(inside_starts <= text.rfind(piece) < back_starts for piece in inside)
     assert all(len(item.all("/LI")) for item in pdf.root.all("/L"))
+
+
+def test_an_empty_wallet_card_says_what_its_lines_are_for(
+        render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft]) -> None:
+    pdf = tagged(render(make_draft(reasons=(), triggers=(), contacts=()), "wallet"))
+
+    assert in_order(pdf.root.text, [
+        "My top triggers", "Write a trigger and what you will do:",
+        "Why I am doing this", "Write why you are doing this:",
+        "People I can call", "Write a name and number here:"])
+    assert empty_headings(pdf.root) == []
 
 
 def test_the_meeting_handouts_bundle_is_tagged_one_handout_after_another(
@@ -142,7 +157,7 @@ def test_the_meeting_handouts_bundle_is_tagged_one_handout_after_another(
     with app.app_context():
         content = current_content()
         data = renderer.render_handouts_pdf(
-            [(draft, content.crisis_locale("US"), f"A.{n}") for n, draft in enumerate(drafts)],
+            [(draft, content.crisis_locale("US"), f"A.{n}", ()) for n, draft in enumerate(drafts)],
             content, paper="a4", today=TODAY)
     path = tmp_path / "handouts.pdf"
     path.write_bytes(data)
