@@ -353,6 +353,26 @@ def test_undoing_0011_drops_only_the_screenings_in_progress(empty_engine: Engine
     assert schema_diff(empty_engine) == []
 
 
+def test_undoing_0012_drops_only_the_print_choices(empty_engine: Engine) -> None:
+    db.upgrade_engine(empty_engine)
+    with Session(empty_engine) as session:
+        session.add(RelapsePlan(token_hash="3" * 64))
+        session.commit()
+
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0011")
+
+    columns = {column["name"] for column in inspect(empty_engine).get_columns("relapse_plan")}
+    assert "print_choices" not in columns and "token_hash" in columns
+    assert {"result_plan_link", "screening_in_progress"} <= set(inspect(empty_engine).get_table_names())
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT token_hash FROM relapse_plan")).scalar_one() == "3" * 64
+    db.upgrade_engine(empty_engine)
+    assert schema_diff(empty_engine) == []
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT print_choices FROM relapse_plan")).scalar_one() is None
+
+
 def test_session_database_matches_models(app: Flask) -> None:
     assert db.database_is_current(app)
     assert schema_diff(db.get_engine(app)) == []
