@@ -364,7 +364,8 @@ def test_undoing_0012_drops_only_the_print_choices(empty_engine: Engine) -> None
 
     columns = {column["name"] for column in inspect(empty_engine).get_columns("relapse_plan")}
     assert "print_choices" not in columns and "token_hash" in columns
-    assert {"result_plan_link", "screening_in_progress"} <= set(inspect(empty_engine).get_table_names())
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"result_plan_link", "screening_in_progress"} <= tables
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT token_hash FROM relapse_plan")).scalar_one() == "3" * 64
     db.upgrade_engine(empty_engine)
