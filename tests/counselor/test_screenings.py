@@ -344,7 +344,8 @@ def test_a_plan_from_a_screening_is_edited_exported_and_audited(
     # Every link on the page stays under the client.
     for link in re.findall(r'href="(/plans/[^"]*)"', page.get_data(as_text=True)):
         pytest.fail(f"a client plan links to a private-link page: {link}")
-    assert f'href="{plan_url}/pdf/handout?paper=letter"' in page.get_data(as_text=True)
+    # The handout opens its preview first (what will print, masked), on the same mount.
+    assert f'href="{plan_url}/print/handout?paper=letter"' in page.get_data(as_text=True)
 
     edit = edit_reason(casey, plan_url, "Be there for my sister")
     assert edit.status_code == 302 and edit.headers["Location"].startswith(plan_url)
