@@ -2,13 +2,16 @@
 
 The warning signs the person reported become suggested triggers and early warning signs, the
 recommended paths become treatment next steps, and the flags become the medical and crisis
-sections. Each suggestion keeps the reason it was made.
+sections. Each suggestion keeps the reason it was made. A counselor's own choice of path
+(`ChosenPath`, passed in by the caller) takes the place of the screening's suggestion in the
+next steps, and says that it was the counselor's choice, and why.
 
 `build_draft` puts the draft together; each suggested part (goal, triggers, warning signs, next
 steps, therapy aftercare, medical red flags) is chosen by its own function below it.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from recovery.content.conditions import Condition
@@ -24,15 +27,25 @@ from recovery.planning.draft import (
     Trigger,
     UrgePlan,
 )
+from recovery.planning.vocabulary import MAX_TEXT
 from recovery.screening.engine import ScreeningContext, evaluate, fill
-from recovery.screening.result import ScreeningResult
+from recovery.screening.result import PathResult, ScreeningResult
 
 REVIEW_AFTER = timedelta(days=30)
 
 
+@dataclass(frozen=True)
+class ChosenPath:
+    """A counselor's own choice of treatment path for a screening, and their reason."""
+
+    path_id: str
+    reason: str
+
+
 def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
-                locale: str | None = None) -> PlanDraft:
-    """A first draft of the plan for these answers. Raises AnswerError for invalid answers."""
+                locale: str | None = None, chosen: ChosenPath | None = None) -> PlanDraft:
+    """A first draft of the plan for these answers; `chosen`, a counselor's choice of path, leads
+    its next steps. Raises AnswerError for invalid answers."""
     result, ctx = evaluate(answers, content, locale)
     plan, subject = content.plan, result.substance_text
     is_at_risk = plan.safety_steps.applies_when.is_true(ctx)
@@ -49,7 +62,7 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
                            distractions=plan.urge_plan.distractions,
                            grounding=plan.urge_plan.grounding),
         routine=tuple(Line(r.text) for r in plan.routine),
-        next_steps=next_steps(result, plan, subject),
+        next_steps=next_steps(result, content, subject, chosen),
         lapse_plan=LapsePlan(first_day=plan.lapse_plan.first_day,
                              reminder=plan.lapse_plan.reminder,
                              step_up=plan.lapse_plan.step_up),
@@ -89,11 +102,48 @@ def suggested_warning_signs(plan: PlanContent, ctx: ScreeningContext, subject: s
                  for s in plan.warning_signs if holds(s.suggest_when, ctx))
 
 
-def next_steps(result: ScreeningResult, plan: PlanContent, subject: str) -> tuple[Line, ...]:
-    """A first step for each treatment path the screening recommended."""
-    return tuple(Line(fill(plan.next_steps[p.id], subject),
-                      f"Your screening recommended “{p.title}”.")
-                 for p in result.paths)
+def next_steps(result: ScreeningResult, content: Content, subject: str,
+               chosen: ChosenPath | None = None) -> tuple[Line, ...]:
+    """A first step for each treatment path the screening recommended. A counselor's choice
+    takes the place of the screening's suggestion (its first path, the one the counselor chose
+    instead of) and comes first; the other paths follow. A choice of a path today's content no
+    longer has is left out: there is no step to give for it."""
+    steps = content.plan.next_steps
+    suggested = [Line(fill(steps[p.id], subject), f"Your screening recommended “{p.title}”.")
+                 for p in result.paths]
+    title = next((p.title for p in content.paths if p.id == (chosen and chosen.path_id)), None)
+    if chosen is None or title is None:
+        return tuple(suggested)
+    first = result.paths[0] if result.paths else None
+    replaced = {chosen.path_id, first.id if first else ""}
+    counselors = Line(fill(steps[chosen.path_id], subject),
+                      counselors_choice(title, first, chosen.reason))
+    return (counselors, *(line for p, line in zip(result.paths, suggested, strict=True)
+                          if p.id not in replaced))
+
+
+def counselors_choice(title: str, suggestion: PathResult | None, reason: str) -> str:
+    """Why a step is there: the counselor chose its path, in place of the suggestion, and why
+    (the reason shortened to fit a plan line; the screening keeps it whole)."""
+    if suggestion is None:
+        said = f"Your counselor chose “{title}”."
+    elif suggestion.title == title:
+        said = f"Your counselor chose “{title}”, as your screening suggested."
+    else:
+        said = (f"Your counselor chose “{title}” in place of your screening's suggestion, "
+                f"“{suggestion.title}”.")
+    if not reason.strip():
+        return said
+    return f"{said} Their reason: {shortened(reason, MAX_TEXT - len(said) - 15)}"
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word where possible, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut) + "…"
 
 
 def therapy_section(plan: PlanContent, ctx: ScreeningContext) -> TherapySection | None:

@@ -20,7 +20,7 @@ from recovery.counselor.screenings import operations, queries
 from recovery.counselor.screenings.forms import NotesForm, OverrideForm
 from recovery.db import get_session
 from recovery.models import Client, ClientScreening
-from recovery.planning.build import build_draft
+from recovery.planning.build import ChosenPath, build_draft
 from recovery.planning.draft import PlanDraft
 from recovery.plans import store as plan_store
 from recovery.plans.files import storable_problem
@@ -133,11 +133,14 @@ def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
 
 
 def draft_from(screening: ClientScreening) -> PlanDraft:
-    """A plan built from the screening's answers; a 409 if today's questions can't read them."""
+    """A plan built from the screening's answers, its next steps led by the counselor's choice
+    of path if they made one; a 409 if today's questions can't read the answers."""
     content = current_content()
+    chosen = (ChosenPath(screening.override_path, screening.override_reason)
+              if screening.override_path else None)
     try:
         draft = build_draft(screening.answers, content, today=date.today(),
-                            locale=journey.crisis_locale_id(content))
+                            locale=journey.crisis_locale_id(content), chosen=chosen)
     except AnswerError:
         abort(409, description=OLDER_QUESTIONS)
     problem = storable_problem(draft)
