@@ -1,6 +1,7 @@
 """A saved screening with a client (`counselor.screenings.*`, under
 /counselor/clients/<id>/screenings/<screening_id>): read it, change its notes, record the
-counselor's own choice of path beside the suggested one, make a plan from it, delete it.
+counselor's own choice of path beside the suggested one, make a plan from it, print its record
+(a PDF summary for the clinic's file, recovery.export.record), delete it.
 
 Every view starts from `clients.client_or_404` (own or shared, or 404); deleting is the owner's
 (`clients.can_delete`, else a 403). Every read, change and deletion is audited in the same
@@ -9,7 +10,7 @@ commit. Recording a screening is the questionnaire flow with this child's mount 
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from recovery.content.model import Content
@@ -18,7 +19,11 @@ from recovery.counselor.auth import me
 from recovery.counselor.forms import ConfirmForm, form_problems
 from recovery.counselor.screenings import operations, queries
 from recovery.counselor.screenings.forms import NotesForm, OverrideForm
+from recovery.counselor.screenings.record import every_answer, screening_record
 from recovery.db import get_session
+from recovery.export.layouts import PAPER_SIZES
+from recovery.export.record import render_record_pdf
+from recovery.export.views import paper_for, pdf_response
 from recovery.models import Client, ClientScreening
 from recovery.planning.build import ChosenPath, build_draft
 from recovery.planning.draft import PlanDraft
@@ -110,6 +115,22 @@ def make_plan(client_id: int, screening_id: int) -> ResponseReturnValue:
                             plan_id=plan.id), code=303)
 
 
+@bp.get("/<int:screening_id>/record.pdf")
+def record_pdf(client_id: int, screening_id: int) -> ResponseReturnValue:
+    """The screening's summary for the clinic's record, on ?paper=a4|letter (else the paper of
+    the install's country); the download is audited, with ids only."""
+    paper = request.args.get("paper") or paper_for(journey.crisis_locale_id(current_content()))
+    if paper not in PAPER_SIZES:
+        abort(400)
+    client, screening = visible_screening(client_id, screening_id)
+    record = screening_record(get_session(), current_content(), client=client,
+                              screening=screening)
+    pdf = render_record_pdf(record, paper=paper, today=clock.now().date())
+    audit_screening("export", screening, "record pdf")
+    get_session().commit()
+    return pdf_response(pdf, filename=f"screening-record-{screening.taken_at:%Y-%m-%d}.pdf")
+
+
 @bp.route("/<int:screening_id>/delete", methods=["GET", "POST"])
 def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
     client, screening = visible_screening(client_id, screening_id)
@@ -187,6 +208,7 @@ def render_screening(client: Client, screening: ClientScreening, notes_form: Not
         "counselor/screening.html", client=client, screening=screening,
         result=result, guidance=queries.crisis_guidance(content, result),
         notes_form=notes_form, choice_form=choice_form,
+        answered=every_answer(content, screening, result),
         problems=form_problems(notes_form) + form_problems(choice_form),
         path_titles=path_titles(content), resources=journey.crisis_resources(content),
         locales=content.crisis_locales, can_delete=clients.can_delete(me(), client),

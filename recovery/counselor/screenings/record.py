@@ -1,0 +1,45 @@
+"""A saved screening gathered as a record: what its PDF summary prints
+(recovery.export.record.ScreeningRecord), read from the screening, its client and the
+counselors' names (one query for the names); and every answer in words, step by step, for the
+screening's page (recovery.screening.answered)."""
+
+from sqlmodel import Session, col, select
+
+from recovery.content.model import Content
+from recovery.counselor.screenings.queries import result_of
+from recovery.export.record import ChosenPathRecord, ScreeningRecord
+from recovery.models import Client, ClientScreening, User
+from recovery.screening.answered import AnsweredStep, answered_steps
+from recovery.screening.result import ScreeningResult
+
+
+def every_answer(content: Content, screening: ClientScreening, result: ScreeningResult
+                 ) -> tuple[AnsweredStep, ...]:
+    return answered_steps(content.questionnaire, screening.answers, result.substance_text)
+
+
+def screening_record(session: Session, content: Content, *, client: Client,
+                     screening: ClientScreening) -> ScreeningRecord:
+    result = result_of(screening)
+    names = display_names(session, {screening.counselor_id, screening.override_by})
+    chosen = None
+    if screening.override_path:
+        titles = {path.id: path.title for path in content.paths}
+        chosen = ChosenPathRecord(
+            title=titles.get(screening.override_path, screening.override_path),
+            reason=screening.override_reason,
+            chosen_by=names.get(screening.override_by, ""), chosen_at=screening.override_at)
+    return ScreeningRecord(
+        client_code=client.code, record_number=client.record_number,
+        counselor=names.get(screening.counselor_id, ""), taken_at=screening.taken_at,
+        content_version=screening.content_version, result=result, chosen=chosen,
+        notes=screening.notes)
+
+
+def display_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(User.id, User.display_name)
+                        .where(col(User.id).in_(wanted))).all()
+    return {user_id: name for user_id, name in rows}
