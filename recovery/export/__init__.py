@@ -1,4 +1,5 @@
-"""Printable PDFs of a relapse-prevention plan: full plan, share-safe handout and wallet card.
+"""Printable PDFs of a relapse-prevention plan (full plan, share-safe handout and wallet card),
+and of a client's screening for the clinic's record.
 
 - `layouts.py`: what each PDF holds (pure: the full plan's cut, the share-safe printouts), from
   the plan and the `Content` passed in;
@@ -11,6 +12,8 @@
 - `renderer.py`: WeasyPrint behind that fetcher, with cached stylesheets and fonts;
 - `views.py`: the PDF download and the preview before a share-safe printout, on the plan pages
   (recovery.plans.pages).
+- `record.py`: a client's saved screening as a PDF record for the clinic (at most two pages),
+  through the same renderer.
 """
 
 from recovery import system_libraries
