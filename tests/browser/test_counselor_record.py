@@ -62,7 +62,7 @@ def test_a_chosen_path_leads_the_plan_and_the_screening_prints_as_a_record(
     expect(steps.locator("li").first).to_contain_text(
         "Ask for a service that treats mood, anxiety or trauma together with substance use.")
     expect(steps.locator("li").first).to_contain_text(f"Their reason: {REASON}")
-    expect(steps).not_to_contain_text("Call a GP or detox service")
+    expect(steps).not_to_contain_text("detox service and ask for a withdrawal assessment")
     trip.visit("plan-from-chosen-path")
 
     page.get_by_role("link", name=f"Back to client {code}").click()

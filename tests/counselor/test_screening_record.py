@@ -22,8 +22,6 @@ from tests.export.conftest import PdfFile
 from tests.export.structure import TaggedPdf
 
 DAILY_ALCOHOL: dict[str, Any] = LOW_RISK | {"substance": "alcohol", "depressant_daily": "yes"}
-DETOX_STEP = "Call a GP or detox service"
-DUAL_STEP = "Ask for a service that treats mood, anxiety or trauma together with substance use."
 RECORD_NUMBER = "MRN-004417"
 
 
@@ -55,27 +53,30 @@ def plan_next_steps(db: Session, plan_id: int) -> list[dict[str, str]]:
 
 
 def test_a_plan_follows_the_counselors_choice_of_path_and_says_why(
-        casey: FlaskClient, client_id: int, db_session: Session) -> None:
+        app: Flask, casey: FlaskClient, client_id: int, db_session: Session) -> None:
+    with app.app_context():  # the steps in this install's words (GP or primary care doctor)
+        steps = current_content().plan.next_steps
+        detox_step, dual_step = steps["supervised_withdrawal"], steps["dual_diagnosis"]
     screening_id = save_screening(casey, client_id, DAILY_ALCOHOL)
     page = text(casey.get(f"{base(client_id)}/screenings/{screening_id}"))
     assert "Suggested by the screening:</strong> Medically supervised withdrawal" in page
     suggested = plan_next_steps(db_session, make_plan(casey, client_id, screening_id))
-    assert suggested[0]["text"].startswith(DETOX_STEP)  # the premise: detox comes first
+    assert suggested[0]["text"] == detox_step  # the premise: detox comes first
 
     choose_path(casey, client_id, screening_id, "dual_diagnosis", "detox not indicated")
     page = text(casey.get(f"{base(client_id)}/screenings/{screening_id}"))
     assert "Its treatment next steps start from your choice of path, Dual-diagnosis" in page
     plan_id = make_plan(casey, client_id, screening_id)
-    steps = plan_next_steps(db_session, plan_id)
+    chosen = plan_next_steps(db_session, plan_id)
 
-    assert steps[0]["text"] == DUAL_STEP
-    assert steps[0]["because"] == (
+    assert chosen[0]["text"] == dual_step
+    assert chosen[0]["because"] == (
         "Your counselor chose “Dual-diagnosis (integrated) treatment” in place of your "
         "screening's suggestion, “Medically supervised withdrawal (detox) assessment”. "
         "Their reason: detox not indicated")
-    assert not any(step["text"].startswith(DETOX_STEP) for step in steps)
+    assert detox_step not in [step["text"] for step in chosen]
     plan_page = text(casey.get(f"{base(client_id)}/plans/{plan_id}"))
-    assert plan_page.index(DUAL_STEP) < plan_page.index("Your counselor chose")
+    assert plan_page.index(dual_step) < plan_page.index("Your counselor chose")
 
     # Back to the suggestion: the next plan follows the screening again.
     choose_path(casey, client_id, screening_id, "", "")
@@ -172,7 +173,7 @@ def test_the_record_pdf_holds_the_whole_record_and_its_download_is_audited(
     for piece in ("Client code", RECORD_NUMBER, "Clinic record", "Casey Counselor",
                   "Date and time", "4 March 2030, 09:00 UTC", "Content version",
                   "A screening, not a diagnosis",
-                  "Suggested by the screening:", "Chosen by the counselor: Outpatient programme "
+                  "Suggested by the screening:", "Chosen by the counselor: Outpatient",
                   "and aftercare (Casey Counselor, 4 March 2030)", "Reason: Works nights.",
                   "Use checklist", "4 of 10", "Counted: Losing control of use (3)", "Flags",
                   "Agreed: diary for two weeks."):
