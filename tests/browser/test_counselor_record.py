@@ -15,6 +15,7 @@ from tests.browser.flows import (
     pdf_page_size,
     pdf_text,
     sign_in,
+    url_path,
 )
 from tests.browser.harness import SCREENSHOT_DIR, Journey
 from tests.browser.server import LiveServer
@@ -90,3 +91,10 @@ def test_a_chosen_path_leads_the_plan_and_the_screening_prints_as_a_record(
     # Drawn as images beside the journey's screenshots, to be looked at.
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(record),
                     str(SCREENSHOT_DIR / "counselor-record-pdf")], check=True)
+
+    # Leave the admin's caseload as it was: the counselor journey starts from an empty one.
+    page.goto("/counselor/clients")
+    page.get_by_role("link", name=code).click()
+    page.goto(f"{url_path(page)}/delete")
+    page.get_by_role("button", name=f"Yes, delete client {code}").click()
+    expect(page.locator("body")).to_contain_text("You have no clients yet")
