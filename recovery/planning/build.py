@@ -116,21 +116,23 @@ def next_steps(result: ScreeningResult, content: Content, subject: str,
         return tuple(suggested)
     first = result.paths[0] if result.paths else None
     replaced = {chosen.path_id, first.id if first else ""}
+    counselor = content.words.get("counselor", "counselor")  # counsellor in British English
     counselors = Line(fill(steps[chosen.path_id], subject),
-                      counselors_choice(title, first, chosen.reason))
+                      counselors_choice(title, first, chosen.reason, counselor))
     return (counselors, *(line for p, line in zip(result.paths, suggested, strict=True)
                           if p.id not in replaced))
 
 
-def counselors_choice(title: str, suggestion: PathResult | None, reason: str) -> str:
+def counselors_choice(title: str, suggestion: PathResult | None, reason: str,
+                      counselor: str = "counselor") -> str:
     """Why a step is there: the counselor chose its path, in place of the suggestion, and why
     (the reason shortened to fit a plan line; the screening keeps it whole)."""
     if suggestion is None:
-        said = f"Your counselor chose “{title}”."
+        said = f"Your {counselor} chose “{title}”."
     elif suggestion.title == title:
-        said = f"Your counselor chose “{title}”, as your screening suggested."
+        said = f"Your {counselor} chose “{title}”, as your screening suggested."
     else:
-        said = (f"Your counselor chose “{title}” in place of your screening's suggestion, "
+        said = (f"Your {counselor} chose “{title}” in place of your screening's suggestion, "
                 f"“{suggestion.title}”.")
     if not reason.strip():
         return said

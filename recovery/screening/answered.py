@@ -1,7 +1,7 @@
-"""Every answer of a screening in words, step by step: the questions as they were shown (with
-the substance filled in) and the labels of the options chosen, never their ids. What a saved
-screening's record shows, on its page and in its PDF summary, beside the answers the result
-quotes as evidence. Pure: the questionnaire and the answers are passed in.
+"""Every answer of a screening in words, step by step: the questions as they were asked (the
+counselor's words where the content has them, the substance filled in) and the labels of the
+options chosen, never their ids. What a saved screening's page shows, beside the answers the
+result quotes as evidence. Pure: the questionnaire and the answers are passed in.
 
 Only the steps and questions the answers made visible are listed (a skipped follow-up was never
 asked). Answers saved with older questions are read with today's: an option today's content no
@@ -36,12 +36,13 @@ class AnsweredStep:
 
 
 def answered_steps(questionnaire: Questionnaire, answers: Mapping[str, str | list[str]],
-                   subject: str) -> tuple[AnsweredStep, ...]:
-    """The steps shown for these answers, each with its questions and the answers in words;
-    `subject` is the substance as it reads in a sentence ("ketamine")."""
+                   subject: str, audience: str = "self") -> tuple[AnsweredStep, ...]:
+    """The steps shown for these answers, each with its questions (in the words `audience`,
+    "self" or "counselor", read them) and the answers in words; `subject` is the substance as it
+    reads in a sentence ("ketamine")."""
     return tuple(
         AnsweredStep(fill(step.title, subject),
-                     tuple(AnsweredQuestion(fill(item.text, subject),
+                     tuple(AnsweredQuestion(fill(item.text_for(audience), subject),
                                             labels(item, answers.get(item.id), subject))
                            for item in visible_items(step, answers)))
         for step in visible_steps(questionnaire, answers))

@@ -3,12 +3,13 @@ place of the screening's suggestion, saying it was the counselor's choice and wh
 
 from typing import Any
 
+from recovery.content.loader import load_content
 from recovery.content.model import Content
 from recovery.planning.build import ChosenPath, build_draft
 from recovery.planning.draft import PlanDraft
 from recovery.planning.serialize import draft_from_dict
 from recovery.screening.engine import screen
-from tests.planning.conftest import TODAY
+from tests.planning.conftest import SEEDS_DIR, TODAY
 
 # Daily drinking: the screening suggests detox first (see test_build.py's rank-order table).
 DAILY_ALCOHOL = {"substance": "alcohol", "depressant_daily": "yes"}
@@ -87,3 +88,12 @@ def test_the_longest_reason_is_shortened_to_fit_a_plan_line(content: Content,
     assert len(because) <= 500 and because.endswith("…")
     assert "Their reason: Seen by the clinic doctor today." in because
     assert draft_from_dict(draft.to_dict()) == draft  # still a valid, storable plan
+
+
+def test_the_counselor_is_named_in_the_installs_english(answers_for: Any) -> None:
+    british = load_content(SEEDS_DIR, "GB")
+    answers = answers_for(substance="alcohol", depressant_daily="yes")
+    draft = build_draft(answers, british, today=TODAY,
+                        chosen=ChosenPath("dual_diagnosis", REASON))
+
+    assert draft.next_steps[0].because.startswith("Your counsellor chose “Dual-diagnosis")

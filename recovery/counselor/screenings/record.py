@@ -15,7 +15,8 @@ from recovery.screening.result import ScreeningResult
 
 def every_answer(content: Content, screening: ClientScreening, result: ScreeningResult
                  ) -> tuple[AnsweredStep, ...]:
-    return answered_steps(content.questionnaire, screening.answers, result.substance_text)
+    return answered_steps(content.questionnaire, screening.answers, result.substance_text,
+                          audience="counselor")
 
 
 def screening_record(session: Session, content: Content, *, client: Client,
