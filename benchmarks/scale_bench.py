@@ -501,7 +501,7 @@ def pages_for(facts: Facts) -> list[Page]:
              f"Page {middle} of {pages_total}<"),
         Page(f"search q={SEARCH}", "search", f"/counselor/clients?q={SEARCH}",
              f"of {facts.search_matches} matching" if facts.search_matches
-             else f"No client's code or name contains “{SEARCH}”"),
+             else f"No client's code, name or record number contains “{SEARCH}”"),
         Page("client page", "client", client, "The latest screenings"),
         Page("history chart", "history", f"{client}/history", "<svg"),
     ]

@@ -148,7 +148,8 @@ def test_a_well_encrypted_cookie_with_bad_contents_is_ignored(app: Flask,
 def test_the_session_cookie_is_http_only_and_same_site(app: Flask) -> None:
     client = app.test_client()
     set_answers(client, ANSWERS)
-    response = client.get("/")  # the page's CSRF token changes the session, so it is sent again
+    # The page's form token changes the session, so it is sent again.
+    response = client.get("/screening/forget")
     set_cookie = response.headers["Set-Cookie"]
 
     assert set_cookie.startswith("session=")

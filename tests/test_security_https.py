@@ -14,11 +14,12 @@ FORWARDED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
 
 
 def cookie_after_answering(client: FlaskClient, **kwargs: object) -> str:
-    """The session cookie a new visitor gets (the landing page's form token is new)."""
+    """The session cookie a visitor with answers gets when a page first gives them a form token
+    (the "start again?" page: the landing page mid-check holds only links)."""
     client = client.application.test_client()
     with client.session_transaction(**kwargs) as session:  # type: ignore[arg-type]
         session["answers"] = {"substance": "ketamine"}
-    response = client.get("/", **kwargs)  # type: ignore[arg-type]
+    response = client.get("/screening/forget", **kwargs)  # type: ignore[arg-type]
     return response.headers["Set-Cookie"]
 
 
