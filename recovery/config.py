@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -72,6 +73,9 @@ class Defaults:
     # English (seeds/words.yaml: "GP" or "primary care doctor"). Checked at start-up
     # (recovery/seeds.py).
     CRISIS_LOCALE = DEFAULT_COUNTRY
+    # The install's time zone (an IANA name): every time a page or PDF shows is in it, with the
+    # zone named (recovery.templating.local_time). Times are stored in UTC whatever this says.
+    TIME_ZONE = "America/New_York"
 
     # Counselor workspace (recovery/counselor/). Sessions end after this long without a request,
     # and in any case this long after signing in (HIPAA's "automatic logoff").
@@ -192,6 +196,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
 
     check_secret_key(app)
     check_retention_days(app)
+    check_time_zone(app)
     problem = sealed.key_problem(app.config.get(sealed.CONFIG_KEY))
     if problem is not None:
         raise ConfigError(f"Refusing to start: {problem}.")
@@ -273,6 +278,20 @@ def check_retention_days(app: Flask) -> None:
             raise ConfigError(
                 f"{key} must be a whole number of {unit}, at least 1 (got {value!r})."
             )
+
+
+def check_time_zone(app: Flask) -> None:
+    """Refuse a TIME_ZONE that the time zone database doesn't know."""
+    name = app.config["TIME_ZONE"]
+    try:
+        if not isinstance(name, str) or not name:
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIME_ZONE must be a time zone name such as 'America/New_York' or 'Europe/London' "
+            f"(got {name!r}); the names are those in /usr/share/zoneinfo (Debian's tzdata)."
+        ) from None
 
 
 def main(argv: list[str]) -> int:

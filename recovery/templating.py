@@ -1,7 +1,8 @@
 """Small helpers the templates share: `count_of` ("1 minute", "15 minutes"), a Jinja filter
 and a plain function for messages written in Python; `choice_question`, which writes a
-radio or checkbox question from its WTForms field; and `qr_svg` (recovery.qr), a QR code of a
-private link drawn on the server."""
+radio or checkbox question from its WTForms field; `qr_svg` (recovery.qr), a QR code of a
+private link drawn on the server; and `local_time` (recovery.localtime), every time a page
+shows, in the install's time zone with the zone named."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +11,7 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup
 
+from recovery.localtime import local_time
 from recovery.qr import qr_svg
 
 # Questions in the same state recur on every page view (the same question, the same option
@@ -50,6 +52,7 @@ class ChoiceQuestion:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(count_of)
+    app.add_template_filter(local_time)
     app.add_template_global(qr_svg)
 
     def write(question: ChoiceQuestion, autofocus: bool) -> Markup:

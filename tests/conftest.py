@@ -144,6 +144,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         # The cheapest argon2id the library allows: the real cost (64 MiB) would slow every
         # sign-in in the suite. A counselor test checks the production defaults separately.
         "COUNSELOR_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+        # Times on pages in UTC, as the tests write them; tests of the install's zone (and the
+        # browser journeys, on the default America/New_York) set another.
+        "TIME_ZONE": "UTC",
     }
     settings.update(overrides)
     app = create_app(settings)

@@ -237,3 +237,17 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "secret_key").is_file()
+
+
+def test_time_zone_defaults_to_new_york_and_can_be_set_from_the_environment(
+    instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load(instance).config["TIME_ZONE"] == "America/New_York"
+    monkeypatch.setenv("RECOVERY_TIME_ZONE", "Europe/London")
+    assert load(instance).config["TIME_ZONE"] == "Europe/London"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "EST5EDT/../../etc", 5, None])
+def test_an_unknown_time_zone_stops_start_up_with_what_to_do(instance: Path, zone: object) -> None:
+    with pytest.raises(config.ConfigError, match="TIME_ZONE must be a time zone name"):
+        load(instance, {"TIME_ZONE": zone})

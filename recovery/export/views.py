@@ -7,12 +7,11 @@ checks the choices, picks the paper, shows the preview, remembers what the perso
 and makes the download.
 """
 
-from datetime import date
-
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlmodel import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from recovery import localtime
 from recovery.content.model import Content
 from recovery.export.layouts import LAYOUTS, PAPER_SIZES, share_safe
 from recovery.export.printout import Printout
@@ -39,7 +38,7 @@ def chosen_paper(layout: str) -> str | None:
 def plan_pdf_response(plan: RelapsePlan, draft: PlanDraft, content: Content, *, layout: str,
                       paper: str | None) -> Response:
     crisis = content.crisis_locale(draft.crisis_locale)
-    today = date.today()
+    today = localtime.today()
     pdf = render_plan_pdf(draft, content, layout=layout, paper=paper or paper_for(crisis.id),
                           crisis_locale=crisis, today=today,
                           left_out=store.left_out(plan, layout))
@@ -87,7 +86,7 @@ def printouts(plan: RelapsePlan, draft: PlanDraft, content: Content, *, layout: 
               paper: str) -> tuple[Printout, Printout]:
     return fitted_printout(draft, content, layout=layout, paper=paper,
                            crisis_locale=content.crisis_locale(draft.crisis_locale),
-                           today=date.today(), left_out=store.left_out(plan, layout))
+                           today=localtime.today(), left_out=store.left_out(plan, layout))
 
 
 def save_choices(session: Session, plan: RelapsePlan, draft: PlanDraft, content: Content, *,
@@ -96,7 +95,7 @@ def save_choices(session: Session, plan: RelapsePlan, draft: PlanDraft, content:
     show the preview again (post/redirect/get)."""
     everything = share_safe(layout, draft, content, paper=paper or "a4",
                             crisis_locale=content.crisis_locale(draft.crisis_locale),
-                            today=date.today()).printout  # its items only: nothing rendered
+                            today=localtime.today()).printout  # its items only: nothing rendered
     kept = set(request.form.getlist("keep"))
     store.set_left_out(session, plan=plan, layout=layout, keys=[
         item.key for _section, item in everything.items() if item.key not in kept])

@@ -20,7 +20,6 @@ Every save adds a revision; a save made from an out-of-date page is refused with
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Protocol
 
 from flask import (
@@ -39,6 +38,7 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from recovery import localtime
 from recovery.db import get_session
 from recovery.export import views as export_views
 from recovery.models import Client, RelapsePlan
@@ -218,7 +218,7 @@ def import_into() -> Response | tuple[str, int]:
 @bp.get("/plan.json")
 def download() -> Response:
     _plan, draft = load_plan()
-    filename = f"recovery-plan-{date.today().isoformat()}.json"
+    filename = f"recovery-plan-{localtime.today().isoformat()}.json"
     return Response(plan_to_json(draft), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

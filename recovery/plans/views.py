@@ -9,7 +9,6 @@ this blueprint (`plans.link`), so they share its per-address limit on submission
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -25,6 +24,7 @@ from flask import (
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from recovery import localtime
 from recovery.content.model import Content
 from recovery.db import get_session
 from recovery.models import RelapsePlan
@@ -143,7 +143,7 @@ def import_new() -> Response | tuple[str, int]:
 def draft_from(answers: Answers, content: Content) -> PlanDraft:
     """The first draft of a plan built from these answers (refused if they no longer fit)."""
     try:
-        draft = build_draft(answers, content, today=date.today(),
+        draft = build_draft(answers, content, today=localtime.today(),
                             locale=journey.crisis_locale_id(content))
     except AnswerError:
         abort(409, description="This result was saved with an older set of questions, so we "

@@ -6,12 +6,13 @@ counselor gets a 403 for any of them. Admin actions are audited in the same comm
 change.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
+from recovery import localtime
 from recovery.counselor import audit, clock, users
 from recovery.counselor.admin import operations, queries
 from recovery.counselor.admin.forms import InviteForm, MoveCaseloadForm
@@ -109,7 +110,7 @@ def audit_csv() -> Response:
     db = get_session()
     audit.record(db, user=me(), action="export", object_type="audit_log")
     db.commit()  # before streaming: the export is logged even if the download is cut short
-    filename = f"audit-log-{date.today().isoformat()}.csv"
+    filename = f"audit-log-{localtime.today().isoformat()}.csv"
     return Response(queries.csv_lines(get_engine()), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

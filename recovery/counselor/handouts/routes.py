@@ -8,11 +8,11 @@ before the PDF is sent.
 """
 
 import re
-from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
+from recovery import localtime
 from recovery.content.model import CrisisLocale
 from recovery.counselor import audit
 from recovery.counselor.auth import me
@@ -64,7 +64,7 @@ def download() -> ResponseReturnValue:
     if len(raw_ids) > MAX_PLANS or not all(re.fullmatch(r"[0-9]{1,9}", v) for v in raw_ids):
         abort(400, description=f"Please choose at most {MAX_PLANS} plans from the list.")
     drafts = exported_drafts(sorted({int(v) for v in raw_ids}), mark)
-    today = date.today()
+    today = localtime.today()
     pdf = render_handouts_pdf(drafts, current_content(), paper=paper, today=today)
     return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
 

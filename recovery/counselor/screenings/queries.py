@@ -13,6 +13,7 @@ from flask import abort
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from recovery import localtime
 from recovery.content.model import Content
 from recovery.counselor.screenings.operations import summary_of
 from recovery.models import Client, ClientScreening
@@ -72,7 +73,9 @@ def history_rows(session: Session, rows: list[ClientScreening]) -> list[HistoryR
                 select(ClientScreening.id, ClientScreening.result)
                 .where(col(ClientScreening.id).in_(older))).all():
             summaries[row_id] = summary_of(ScreeningResult.from_dict(result))
-    return [HistoryRow(row, point_of(row.taken_at, summaries[row.id])) for row in rows]
+    # Dated in the install's time zone, like every time shown.
+    return [HistoryRow(row, point_of(localtime.to_local(row.taken_at), summaries[row.id]))
+            for row in rows]
 
 
 def point_of(taken_at: datetime, summary: dict[str, Any]) -> HistoryPoint:

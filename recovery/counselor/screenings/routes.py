@@ -8,11 +8,10 @@ Every view starts from `clients.client_or_404` (own or shared, or 404); deleting
 commit. Recording a screening is the questionnaire flow with this child's mount (mount.py).
 """
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from recovery import localtime
 from recovery.content.model import Content
 from recovery.counselor import audit, clients, clock
 from recovery.counselor.auth import me
@@ -160,7 +159,7 @@ def draft_from(screening: ClientScreening) -> PlanDraft:
     chosen = (ChosenPath(screening.override_path, screening.override_reason)
               if screening.override_path else None)
     try:
-        draft = build_draft(screening.answers, content, today=date.today(),
+        draft = build_draft(screening.answers, content, today=localtime.today(),
                             locale=journey.crisis_locale_id(content), chosen=chosen)
     except AnswerError:
         abort(409, description=OLDER_QUESTIONS)
