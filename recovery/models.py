@@ -189,19 +189,31 @@ class Invitation(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     """Who did what to which object, and when (UTC). Written only through
-    `recovery.counselor.audit.record`; never holds health data, names or answers."""
+    `recovery.counselor.audit.record`; never holds health data, names or answers.
+
+    The admins' filters (person, client, action, date range) each have an index ending in
+    (at, id), the log's newest-first order (migration 0010)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_at_id", "at", "id"),
+        Index("ix_audit_event_user_id_at", "user_id", "at", "id"),
+        Index("ix_audit_event_action_at", "action", "at", "id"),
+        Index("ix_audit_event_client_id_at", "client_id", "at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utc_now, index=True)
+    at: datetime = Field(default_factory=utc_now)
     # SET NULL keeps the event if the account is ever removed.
     user_id: int | None = Field(
-        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True)
+        default=None, foreign_key="user_account.id", ondelete="SET NULL")
     action: str = Field(max_length=40)
     object_type: str = Field(default="", max_length=40)
     object_id: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=200)
+    # The client the event is about (a client, or their screening or plan), for the client
+    # filter. No foreign key: the event outlives the client.
+    client_id: int | None = Field(default=None)
 
 
 class Client(SQLModel, table=True):

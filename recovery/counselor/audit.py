@@ -25,11 +25,14 @@ MAX_DETAIL = 200
 
 
 def record(session: Session, *, user: User | None, action: str, object_type: str,
-           object_id: str | int = "", detail: str = "") -> AuditEvent:
+           object_id: str | int = "", detail: str = "",
+           client_id: int | None = None) -> AuditEvent:
     """Add an audit event to `session` (the caller commits, together with the change).
 
     `user` is who acted (None when nobody is signed in, e.g. a failed sign-in or the command
-    line). `object_id` is an id, never a name. `detail` is cut to 200 characters.
+    line). `object_id` is an id, never a name. `detail` is cut to 200 characters. `client_id`
+    is the client the event is about (the client, or their screening or plan), for the log's
+    client filter.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; add it to audit.ACTIONS")
@@ -40,6 +43,7 @@ def record(session: Session, *, user: User | None, action: str, object_type: str
         object_type=object_type[:40],
         object_id=str(object_id)[:64],
         detail=detail[:MAX_DETAIL],
+        client_id=client_id,
     )
     session.add(event)
     return event

@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from recovery.counselor import audit
-from recovery.counselor.admin import queries
+from recovery.counselor.admin import log
 from recovery.db import get_engine, get_session
 from recovery.models import AuditEvent, User
 from recovery.seeds import current_content
-from tests.counselor.conftest import Account, audit_actions, signed_in_client, text
+from tests.counselor.conftest import Account, Clock, audit_actions, signed_in_client, text
 from tests.counselor.test_screenings import HEAVY, base, edit_reason, make_plan, save_screening
 
 
@@ -77,38 +77,150 @@ def test_an_event_outlives_its_user(app: Flask, admin: Account, db_session: Sess
 # --- The page --------------------------------------------------------------------------------
 
 
-def test_the_log_is_paginated_newest_first(app: Flask, admin_client: FlaskClient) -> None:
+def event_ids(body: str, key: str) -> int:
+    found = re.search(rf'href="/counselor/admin/audit\?{key}=(\d+)"', body)
+    assert found, f"no {key} link"
+    return int(found.group(1))
+
+
+def test_the_log_is_paged_newest_first_by_position(app: Flask, admin_client: FlaskClient
+                                                   ) -> None:
     add_events(app, 60)  # all before the admin's login
     first = text(admin_client.get("/counselor/admin/audit"))
-    assert "Events 1 to 50 of 61" in first and "Page 1 of 2" in first
-    assert first.index(">login<") < first.index(">client 59<") < first.index(">client 58<")
-    assert ">client 11<" in first and ">client 10<" not in first
-    assert 'href="/counselor/admin/audit?page=2"' in first
+    assert "61 events; 50 on this page" in first
+    assert first.index(">Signed in<") < first.index(">Opened the client")
+    assert first.count("Opened the client's page") == 49  # events 59 down to 11
+    assert "Newer events" not in first
 
-    second = text(admin_client.get("/counselor/admin/audit?page=2"))
-    assert "Events 51 to 61 of 61" in second and "Page 2 of 2" in second
-    assert ">client 10<" in second and ">client 0<" in second and ">client 11<" not in second
-    assert 'href="/counselor/admin/audit?page=1"' in second
+    second = text(admin_client.get(f"/counselor/admin/audit?before={event_ids(first, 'before')}"))
+    assert "61 events; 11 on this page" in second
+    assert second.count("Opened the client's page") == 11
+    assert "Older events" not in second
+    back = text(admin_client.get(f"/counselor/admin/audit?after={event_ids(second, 'after')}"))
+    assert "61 events; 50 on this page" in back
+    assert back.count("Opened the client's page") == 49 and "Newer events" not in back
 
 
-def test_the_page_shows_who_acted(admin_client: FlaskClient) -> None:
+def test_the_page_names_people_and_says_what_happened_in_words(
+        app: Flask, admin: Account, casey: FlaskClient,
+        counselor: Account) -> None:
+    client_id = int(casey.post("/counselor/clients/new", data={"consent": "y", "name": "Jo Ray"})
+                    .headers["Location"].rsplit("/", 1)[1])
+    assert casey.post(f"/counselor/clients/{client_id}/shares",
+                      data={"email": admin.email}).status_code == 303
+    admin_client = signed_in_client(app, admin)  # after casey's clock is set
     body = text(admin_client.get("/counselor/admin/audit"))
-    assert "ada@example.org" in body and "login" in body
+    assert "Ada Admin (ada@example.org)" in body and "Casey Counselor" in body
+    assert ">Signed in<" in body and ">Added the client<" in body
+    assert "Changed the client: shared with Ada Admin (ada@example.org)" in body
+    assert "user " not in body and f"client {client_id}" not in body
+    # The admin may open the client now (it is shared with them): its name shows too.
+    assert "(Jo Ray)" in body
 
 
-@pytest.mark.parametrize("page, status", [
-    ("abc", 400), ("0", 400), ("-1", 400), ("1.5", 400), ("١", 400), ("9" * 20, 400),
-    ("2", 404), ("999", 404), ("", 400),
+def test_a_client_name_shows_only_to_who_may_open_the_client(
+        app: Flask, admin: Account, casey: FlaskClient) -> None:
+    location = casey.post("/counselor/clients/new", data={"consent": "y", "name": "Jo Ray"}
+                          ).headers["Location"]
+    code = re.search(r"C-[A-Z0-9]{4}-[A-Z0-9]{4}", text(casey.get(location))).group(0)
+    admin_client = signed_in_client(app, admin)  # after casey's clock is set
+    body = text(admin_client.get("/counselor/admin/audit"))
+    assert code in body and "Jo Ray" not in body
+
+
+def test_filters_by_person_client_action_and_days(
+        app: Flask, admin: Account, casey: FlaskClient,
+        counselor: Account) -> None:
+    first = casey.post("/counselor/clients/new", data={"consent": "y"}).headers["Location"]
+    second = casey.post("/counselor/clients/new", data={"consent": "y"}).headers["Location"]
+    casey.get(first)
+    code = re.search(r"C-[A-Z0-9]{4}-[A-Z0-9]{4}", text(casey.get(second))).group(0)
+    add_events(app, 3)  # 2020-01-01, nobody
+    admin_client = signed_in_client(app, admin)  # after casey's clock is set
+
+    def whats(**args: str) -> list[str]:
+        response = admin_client.get("/counselor/admin/audit", query_string=args)
+        assert response.status_code == 200
+        return re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>",
+                          response.get_data(as_text=True))
+
+    assert whats(person=str(counselor.id)) == [
+        "Opened the client&#39;s page", "Opened the client&#39;s page", "Added the client",
+        "Added the client", "Signed in"]
+    assert whats(client=code.lower()) == ["Opened the client&#39;s page", "Added the client"]
+    assert whats(action="create") == ["Added the client", "Added the client"]
+    assert len(whats(since="2020-01-01", until="2020-01-01")) == 3
+    assert whats(since="2020-01-02", until="2029-12-31") == []
+    assert whats(person=str(admin.id), action="login") == ["Signed in"]
+    assert whats(client="C-2222-2222") == []  # no such client: nothing, not everything
+
+
+def test_days_are_the_install_s_days(app: Flask, admin_client: FlaskClient) -> None:
+    """2020-01-01 00:00 to 00:02 UTC is still 31 December 2019 in New York."""
+    app.config["TIME_ZONE"] = "America/New_York"
+    add_events(app, 3)
+    body = admin_client.get("/counselor/admin/audit?since=2019-12-31&until=2019-12-31")
+    assert "3 events match" in text(body)
+    assert "2019-12-31 19:02:00 EST" in text(body)
+    assert "times are America/New_York time" in text(body)
+
+
+@pytest.mark.parametrize("args", [
+    "person=999", "person=abc", "action=dance", "client=robert", "since=2020-13-01",
+    "since=2020-02-02&until=2020-02-01", "until=1066-10-14", "client=" + "C" * 500,
 ])
-def test_odd_page_numbers(admin_client: FlaskClient, page: str, status: int) -> None:
-    response = admin_client.get(f"/counselor/admin/audit?page={page}")
-    assert response.status_code == status
+def test_bad_filters_are_a_400_with_what_to_fix(admin_client: FlaskClient, args: str) -> None:
+    response = admin_client.get(f"/counselor/admin/audit?{args}")
+    assert response.status_code == 400
+    assert "Please check the filters" in text(response)
+    assert admin_client.get(f"/counselor/admin/audit.csv?{args}").status_code == 400
+
+
+@pytest.mark.parametrize("args", [
+    "before=abc", "before=0", "after=-1", "before=1.5", "after=١", "before=" + "9" * 20,
+    "before=", "before=1&after=2",
+])
+def test_odd_page_links(admin_client: FlaskClient, args: str) -> None:
+    assert admin_client.get(f"/counselor/admin/audit?{args}").status_code == 400
+
+
+def test_a_link_to_an_event_that_is_gone_shows_no_events(admin_client: FlaskClient) -> None:
+    response = admin_client.get("/counselor/admin/audit?before=999999")
+    assert response.status_code == 200 and "Nothing has been recorded yet" in text(response)
 
 
 def test_the_page_and_export_are_not_audited_as_client_data(admin_client: FlaskClient,
                                                             db_session: Session) -> None:
     admin_client.get("/counselor/admin/audit")
     assert [a[0] for a in audit_actions(db_session)] == ["login"]
+
+
+def test_a_page_costs_the_same_queries_whatever_the_log_holds(
+        app: Flask, admin: Account, clock: Clock, statements: list[str]) -> None:
+    admin_client = signed_in_client(app, admin)  # on the still clock: no session touches
+
+    def count(url: str) -> int:
+        statements.clear()
+        assert admin_client.get(url).status_code == 200
+        return len(statements)
+
+    few = count("/counselor/admin/audit?action=view&since=2019-01-01")
+    add_events(app, 120)
+    assert count("/counselor/admin/audit?action=view&since=2019-01-01") == few
+    assert count(f"/counselor/admin/audit?before=100&person={admin.id}&client=C-2222-2222") == few
+    assert count("/counselor/admin/audit?after=10") == few
+
+
+def test_the_client_filter_finds_events_of_its_screenings_and_plans_too(
+        app: Flask, admin: Account, casey: FlaskClient) -> None:
+    location = casey.post("/counselor/clients/new", data={"consent": "y"}).headers["Location"]
+    client_id = int(location.rsplit("/", 1)[1])
+    code = re.search(r"C-[A-Z0-9]{4}-[A-Z0-9]{4}", text(casey.get(location))).group(0)
+    screening_id = save_screening(casey, client_id, HEAVY)
+    make_plan(casey, client_id, screening_id)
+    admin_client = signed_in_client(app, admin)  # after casey's clock is set
+    body = text(admin_client.get(f"/counselor/admin/audit?client={code}"))
+    assert "Saved a screening" in body and "Made a plan from a screening" in body
 
 
 # --- The CSV export --------------------------------------------------------------------------
@@ -120,12 +232,24 @@ def test_csv_has_a_header_and_every_event(app: Flask, admin: Account,
     add_events(app, 3)
     rows = read_csv(admin_client)
 
-    assert rows[0] == ["time_utc", "user_id", "user_email", "action", "object_type",
-                       "object_id", "detail"]
-    assert [r[3] for r in rows[1:]] == ["export", "login", "view", "view", "view"]
-    assert rows[1][1:3] == [str(admin.id), "ada@example.org"]
-    assert rows[-1] == ["2020-01-01T00:00:00+00:00", "", "", "view", "client", "0", ""]
+    assert rows[0] == ["time_utc", "time_local", "user_id", "user_name", "user_email", "action",
+                       "what", "object_type", "object_id", "client_id", "client_code", "detail"]
+    assert [r[5] for r in rows[1:]] == ["export", "login", "view", "view", "view"]
+    assert rows[1][2:7] == [str(admin.id), "Ada Admin", "ada@example.org", "export",
+                            "Downloaded the audit log"]
+    assert rows[-1] == ["2020-01-01T00:00:00+00:00", "2020-01-01T00:00:00+00:00", "", "", "",
+                        "view", "Opened the client's page", "client", "0", "", "", ""]
     assert audit_actions(db_session)[-1] == ("export", admin.id, "", "")
+
+
+def test_csv_keeps_the_filters_and_the_install_s_time(app: Flask, admin_client: FlaskClient
+                                                      ) -> None:
+    app.config["TIME_ZONE"] = "Europe/Paris"
+    add_events(app, 3)
+    response = admin_client.get("/counselor/admin/audit.csv?action=view&until=2020-01-01")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert [r[1] for r in rows[1:]] == ["2020-01-01T01:02:00+01:00", "2020-01-01T01:01:00+01:00",
+                                        "2020-01-01T01:00:00+01:00"]
 
 
 def test_csv_defuses_formula_cells(app: Flask, admin_client: FlaskClient) -> None:
@@ -136,11 +260,12 @@ def test_csv_defuses_formula_cells(app: Flask, admin_client: FlaskClient) -> Non
                               action="view", object_type="client", object_id=payload[:10],
                               detail=payload))
         db.commit()
-    details = [row[6] for row in read_csv(admin_client)[1:] if row[3] == "view"]
-    assert details == ["safe = text", "'\tTAB", "'@SUM(A1)", "'-2", "'+1+1",
-                       "'=HYPERLINK(\"http://evil.example\",\"x\")"]
-    object_ids = [row[5] for row in read_csv(admin_client)[1:] if row[3] == "view"]
-    assert object_ids[-1] == "'=HYPERLINK"
+    rows = [row for row in read_csv(admin_client)[1:] if row[5] == "view"]
+    assert [row[11] for row in rows] == ["safe = text", "'\tTAB", "'@SUM(A1)", "'-2", "'+1+1",
+                                         "'=HYPERLINK(\"http://evil.example\",\"x\")"]
+    assert rows[-1][8] == "'=HYPERLINK"
+    # The words made from a detail are defused as well.
+    assert all(not cell.startswith(log.FORMULA_STARTS) for row in rows for cell in row)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -148,13 +273,13 @@ def test_csv_defuses_formula_cells(app: Flask, admin_client: FlaskClient) -> Non
     ("a=b", "a=b"), ("", ""), (None, ""), (12, "12"), (-5, "'-5"),
 ])
 def test_csv_cell(value: object, expected: str) -> None:
-    assert queries.csv_cell(value) == expected
+    assert log.csv_cell(value) == expected
 
 
 def test_csv_streams_in_batches(app: Flask, admin_client: FlaskClient) -> None:
     add_events(app, 1201)
-    with app.app_context():
-        lines = list(queries.csv_lines(get_engine(), batch=100))
+    with app.test_request_context():
+        lines = list(log.csv_lines(get_engine(), filters=log.Filters(), batch=100))
     assert len(lines) == 1 + 1201 + 1  # header, events, the admin's login
 
 
@@ -223,7 +348,7 @@ def test_no_audit_detail_holds_clinical_content(
     events = audit_actions(db_session)
     clinical = clinical_tokens(app)
     assert {"dual_diagnosis", "suicide_risk", "yes", "eviction", "custody"} <= clinical
-    csv_details = [row[6] for row in read_csv(signed_in_client(app, admin))[1:]]
+    csv_details = [row[11] for row in read_csv(signed_in_client(app, admin))[1:]]
     assert len(csv_details) == len(events) + 2  # and the admin's sign-in and download
     for detail in [d for _a, _u, _o, d in events] + csv_details:
         assert words_of(detail) & clinical == set(), detail

@@ -10,17 +10,17 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from recovery import localtime
 from recovery.counselor import audit, clock, users
-from recovery.counselor.admin import operations, queries
-from recovery.counselor.admin.forms import InviteForm, MoveCaseloadForm
+from recovery.counselor.admin import log, operations, queries
+from recovery.counselor.admin.forms import AuditFilterForm, InviteForm, MoveCaseloadForm
 from recovery.counselor.auth import me
 from recovery.counselor.forms import form_problems
 from recovery.db import get_engine, get_session
 from recovery.models import User
-from recovery.pagination import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,7 +28,9 @@ NOT_YOURSELF = ("You can't switch off your own account: another admin has to do 
                 "changed.")
 STILL_ACTIVE = ("This account is still switched on. Switch it off first: then nobody works on "
                 "the caseload from two places while it moves. Nothing changed.")
-BAD_PAGE = "That page number doesn't look right. Please use the links on the audit log page."
+BAD_PAGE = "That page link doesn't look right. Please use the links on the audit log page."
+BAD_FILTERS = ("Those filters don't look right. Please set them again on the audit log page "
+               "and download from there.")
 
 
 @bp.before_request
@@ -95,27 +97,46 @@ def move_caseload(user_id: int) -> ResponseReturnValue:
 
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
-    number = page_number(request.args.get("page", "1"))
-    if number is None:
-        abort(400, description=BAD_PAGE)
-    events = queries.page(get_session(), number=number,
-                          size=current_app.config["COUNSELOR_AUDIT_PAGE_SIZE"])
-    if not events.rows and events.number > 1:
-        abort(404)
-    return render_template("counselor/audit.html", events=events)
+    db = get_session()
+    people = users.list_users(db)
+    form = AuditFilterForm(request.args, people=people)
+    cursor = cursor_from(request.args)
+    if not form.validate():
+        return render_template("counselor/audit.html", form=form, events=None,
+                               problems=form_problems(form), filters={}), 400
+    filters = form.filters()
+    events = log.page(db, filters=filters, viewer=me(), names=log.account_names(people),
+                      cursor=cursor, size=current_app.config["COUNSELOR_AUDIT_PAGE_SIZE"])
+    return render_template("counselor/audit.html", form=form, events=events, problems=[],
+                           filters=filters.query_args(), cap=log.COUNT_CAP)
 
 
 @bp.get("/audit.csv")
 def audit_csv() -> Response:
     db = get_session()
+    form = AuditFilterForm(request.args, people=users.list_users(db))
+    if not form.validate():
+        abort(400, description=BAD_FILTERS)
     audit.record(db, user=me(), action="export", object_type="audit_log")
     db.commit()  # before streaming: the export is logged even if the download is cut short
     filename = f"audit-log-{localtime.today().isoformat()}.csv"
-    return Response(queries.csv_lines(get_engine()), mimetype="text/csv",
+    return Response(log.csv_lines(get_engine(), filters=form.filters()), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # --- Helpers -------------------------------------------------------------------------------
+
+
+def cursor_from(args: MultiDict[str, str]) -> log.Cursor | None:
+    """Where the page starts: `before` or `after` an event id (the page links), or the newest."""
+    given = [key for key in ("before", "after") if key in args]
+    if not given:
+        return None
+    raw = args[given[0]]
+    if len(given) > 1 or not (raw.isascii() and raw.isdigit() and 1 <= len(raw) <= 18
+                              and int(raw) > 0):
+        abort(400, description=BAD_PAGE)
+    return log.Cursor(int(raw), older=given[0] == "before")
 
 
 def user_or_404(user_id: int) -> User:

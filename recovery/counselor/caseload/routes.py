@@ -189,7 +189,7 @@ def owned_client(client_id: int, may: Callable[[User, Client], bool], what: str)
 def audit_client(action: str, client: Client, detail: str = "") -> None:
     assert client.id is not None
     audit.record(get_session(), user=me(), action=action, object_type="client",
-                 object_id=client.id, detail=detail)
+                 object_id=client.id, detail=detail, client_id=client.id)
 
 
 def render_client(client: Client, *, rename_form: RenameClientForm | None = None,

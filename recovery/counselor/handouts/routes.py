@@ -81,6 +81,6 @@ def exported_drafts(plan_ids: list[int], mark: str
         drafts.append((draft, content.crisis_locale(draft.crisis_locale),
                        page_mark(client, mark), plan_store.left_out(plan, "handout")))
         audit.record(db, user=me(), action="export", object_type="plan", object_id=plan.id or "",
-                     detail=f"client {plan.client_id}; group handout")
+                     detail=f"client {plan.client_id}; group handout", client_id=plan.client_id)
     db.commit()
     return drafts

@@ -69,6 +69,6 @@ def record_request(db: Session, user: User, opened: OpenPlan) -> None:
     layout = (request.view_args or {}).get("layout", "")  # which PDF
     client_id, plan_id = opened.url_values["client_id"], opened.url_values["plan_id"]
     audit.record(db, user=user, action=action, object_type="plan", object_id=plan_id,
-                 detail=f"client {client_id}; {view} {layout}".rstrip())
+                 detail=f"client {client_id}; {view} {layout}".rstrip(), client_id=client_id)
     if action in ("view", "export"):
         db.commit()  # a read changes nothing else: record it now

@@ -127,7 +127,7 @@ class ClientScreeningMount:
                                        result=result, content_version=content.version,
                                        notes=form.notes.data or "", now=clock.now())
         audit.record(db, user=me(), action="create", object_type="screening",
-                     object_id=row.id or "", detail=f"client {client.id}")
+                     object_id=row.id or "", detail=f"client {client.id}", client_id=client.id)
         self._discard()
         db.commit()
         flash("The screening is saved.", "success")

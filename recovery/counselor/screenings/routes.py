@@ -106,7 +106,8 @@ def make_plan(client_id: int, screening_id: int) -> ResponseReturnValue:
     assert client.id is not None
     plan = plan_store.create_client_plan(db, draft=draft, client_id=client.id)
     audit.record(db, user=me(), action="create", object_type="plan", object_id=plan.id or "",
-                 detail=f"client {client.id}; from screening {screening.id}")
+                 detail=f"client {client.id}; from screening {screening.id}",
+                 client_id=client.id)
     db.commit()
     flash("The plan is ready. Everything in it is a suggestion: go through it with the client "
           "and change what doesn't fit.", "success")
@@ -182,7 +183,8 @@ def visible_screening(client_id: int, screening_id: int) -> tuple[Client, Client
 def audit_screening(action: str, screening: ClientScreening, detail: str = "") -> None:
     audit.record(get_session(), user=me(), action=action, object_type="screening",
                  object_id=screening.id or "",
-                 detail=f"client {screening.client_id}" + (f"; {detail}" if detail else ""))
+                 detail=f"client {screening.client_id}" + (f"; {detail}" if detail else ""),
+                 client_id=screening.client_id)
 
 
 def path_choices(content: Content) -> list[tuple[str, str]]:
