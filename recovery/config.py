@@ -91,6 +91,9 @@ class Defaults:
     # A screening with a client not yet saved is kept on the server this long after its last
     # answer (recovery/counselor/screenings/progress.py), across sign-outs.
     COUNSELOR_SCREENING_KEEP_HOURS = 24
+    # A client whose latest screening is older than this is due for a re-screen (the dashboard
+    # and the caseload say so).
+    COUNSELOR_RESCREEN_DAYS = 90
     # Keyword arguments for argon2.PasswordHasher; None means its defaults (argon2id, t=3,
     # m=64 MiB, p=4: RFC 9106's low-memory profile, above OWASP's t=2, m=19 MiB, p=1 minimum).
     COUNSELOR_ARGON2_PARAMETERS: dict[str, int] | None = None
@@ -270,9 +273,11 @@ def check_secret_key(app: Flask) -> None:
 
 
 def check_retention_days(app: Flask) -> None:
-    """Refuse a retention that is not a whole number of days (or hours), at least one."""
+    """Refuse a retention or re-screen interval that is not a whole number of days (or hours),
+    at least one."""
     for key, unit in (("RESULT_RETENTION_DAYS", "days"), ("PLAN_RETENTION_DAYS", "days"),
-                      ("COUNSELOR_SCREENING_KEEP_HOURS", "hours")):
+                      ("COUNSELOR_SCREENING_KEEP_HOURS", "hours"),
+                      ("COUNSELOR_RESCREEN_DAYS", "days")):
         value = app.config[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(

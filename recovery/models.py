@@ -314,6 +314,11 @@ class ClientScreening(SQLModel, table=True):
     def is_at_risk(self) -> bool:
         return self.summary["is_at_risk"]
 
+    @property
+    def has_urgent_medical(self) -> bool:
+        """A medical flag for care today or now (summaries saved before this was kept: no)."""
+        return bool(self.summary.get("urgent_medical", False))
+
 
 class ScreeningInProgress(SQLModel, table=True):
     """The answers a counselor has recorded so far in a screening of a client, before **Save**:

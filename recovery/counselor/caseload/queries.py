@@ -2,34 +2,125 @@
 and history show. Reads only; access is `clients.visible_to` / `clients.client_or_404`."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_
 from sqlmodel import Session, col, select
 
 from recovery.counselor.clients import PAGE_SIZE, visible_to
 from recovery.counselor.screenings import queries as screenings
-from recovery.models import Client, ClientShare, RelapsePlan, User
+from recovery.models import Client, ClientScreening, ClientShare, RelapsePlan, User
 from recovery.pagination import Page
 from recovery.plans import store as plan_store
 
-CaseloadPage = Page[Client]
 # How many screenings a client's page lists (the history has them all).
 RECENT_SCREENINGS = 5
+# How the caseload can be ordered (the `sort` query argument), with the words its links show.
+SORTS = {"added": "newest first", "due": "longest since a screening first",
+         "code": "by code", "name": "by name"}
+# How many the dashboard lists under each heading (the caseload, sorted, has the rest).
+DASHBOARD_LIST = 10
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """A client with what says whether they need attention: when their latest screening was,
+    and its summary (sealed; opened for the rows shown only)."""
+
+    client: Client
+    last_screened: datetime | None
+    latest: dict[str, Any] | None
+    due_before: datetime  # a latest screening before this is due for a re-screen
+
+    @property
+    def never_screened(self) -> bool:
+        return self.last_screened is None
+
+    @property
+    def is_due(self) -> bool:
+        return self.last_screened is not None and self.last_screened < self.due_before
+
+    @property
+    def crisis(self) -> bool:
+        return bool(self.latest and self.latest.get("is_at_risk"))
+
+    @property
+    def urgent_medical(self) -> bool:
+        return bool(self.latest and self.latest.get("urgent_medical"))
+
+
+CaseloadPage = Page[CaseloadRow]
+
+
+def last_screened() -> ScalarSelect[datetime]:
+    return (select(func.max(ClientScreening.taken_at))
+            .where(col(ClientScreening.client_id) == col(Client.id))
+            .correlate(Client).scalar_subquery())
+
+
+def latest_summary() -> ScalarSelect[dict[str, Any]]:
+    return (select(ClientScreening.summary)
+            .where(col(ClientScreening.client_id) == col(Client.id))
+            .order_by(col(ClientScreening.taken_at).desc(), col(ClientScreening.id).desc())
+            .limit(1).correlate(Client).scalar_subquery())
+
+
+def ordering(sort: str) -> list[Any]:
+    """ORDER BY for a SORTS key: never screened first, then the longest since a screening;
+    by code; by name (no name last); else newest first."""
+    newest = [col(Client.created_at).desc(), col(Client.id).desc()]
+    if sort == "due":
+        return [last_screened().asc().nulls_first(), *newest]
+    if sort == "code":
+        return [col(Client.code)]
+    if sort == "name":
+        return [func.lower(col(Client.name)).asc().nulls_last(), col(Client.code)]
+    return newest
 
 
 def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
-             size: int = PAGE_SIZE) -> CaseloadPage:
-    """Page `number` (from 1) of the clients `user` may open, newest first, optionally only
-    those whose code, name or record number contains `query` (any case). Two queries,
-    whatever the size."""
+             size: int = PAGE_SIZE, sort: str = "added", due_before: datetime
+             ) -> CaseloadPage:
+    """Page `number` (from 1) of the clients `user` may open, in the `sort` order (SORTS),
+    optionally only those whose code, name or record number contains `query` (any case), each with their
+    latest screening's date and summary. Two queries, whatever the size."""
     conditions = [visible_to(user)]
     if query.strip():
         conditions.append(code_name_or_number_contains(query.strip()))
     total = session.exec(select(func.count()).select_from(Client).where(*conditions)).one()
-    rows = session.exec(select(Client).where(*conditions)
-                        .order_by(col(Client.created_at).desc(), col(Client.id).desc())
-                        .offset((number - 1) * size).limit(size)).all()
-    return CaseloadPage(rows=list(rows), number=number, size=size, total=int(total))
+    found = session.exec(select(Client, last_screened(), latest_summary()).where(*conditions)
+                         .order_by(*ordering(sort)).offset((number - 1) * size).limit(size)
+                         ).all()
+    return CaseloadPage(rows=[CaseloadRow(client, at, latest, due_before)
+                              for client, at, latest in found],
+                        number=number, size=size, total=int(total))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """The dashboard: whose latest screening had a crisis or urgent medical flag (all of them),
+    and the first of those due for a re-screen or never screened, with how many there are."""
+
+    flagged: list[CaseloadRow]
+    due: list[CaseloadRow]
+    due_count: int
+    never: list[CaseloadRow]
+    never_count: int
+
+
+def attention(session: Session, *, user: User, due_before: datetime) -> Attention:
+    """One query over the caseload. The flags are sealed with the screening, so every latest
+    summary is opened: the cost grows with the caseload (about 2 ms per 100 clients with
+    ENCRYPTION_KEYS set), never the number of queries."""
+    found = session.exec(select(Client, last_screened(), latest_summary())
+                         .where(visible_to(user)).order_by(*ordering("due"))).all()
+    rows = [CaseloadRow(client, at, latest, due_before) for client, at, latest in found]
+    due = [row for row in rows if row.is_due]
+    never = [row for row in rows if row.never_screened]
+    return Attention(flagged=[row for row in rows if row.crisis or row.urgent_medical],
+                     due=due[:DASHBOARD_LIST], due_count=len(due),
+                     never=never[:DASHBOARD_LIST], never_count=len(never))
 
 
 def code_name_or_number_contains(query: str) -> ColumnElement[bool]:

@@ -7,8 +7,9 @@ Every view and change of a client is audited in the same commit as the change.
 """
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from recovery.counselor import audit, auth, clients, clock, users
@@ -39,24 +40,28 @@ BAD_PAGE = "That page number doesn't look right. Please use the links on the cli
 @bp.get("/")
 def dashboard() -> str:
     return render_template("counselor/dashboard.html", user=me(),
-                           signed_in_at=auth.current_session_started())
+                           signed_in_at=auth.current_session_started(),
+                           attention=queries.attention(get_session(), user=me(),
+                                                       due_before=rescreen_due_before()))
 
 
 @bp.get("/clients")
 def client_list() -> ResponseReturnValue:
-    query = request.args.get("q", "")
+    query, sort = request.args.get("q", ""), request.args.get("sort", "added")
     problem = clients.query_problem(query)
     if problem is not None:
         abort(400, description=problem)
     number = page_number(request.args.get("page", "1"))
-    if number is None:
+    if number is None or sort not in queries.SORTS:
         abort(400, description=BAD_PAGE)
-    found = queries.caseload(get_session(), user=me(), query=query, number=number)
+    found = queries.caseload(get_session(), user=me(), query=query, number=number, sort=sort,
+                             due_before=rescreen_due_before())
     if number > found.page_count:
         abort(400, description=f"There is no page {number}: the list has "
                                f"{count_of(found.page_count, 'page')}. Please use the links "
                                "on the clients page.")
-    return render_template("counselor/clients.html", found=found, query=query.strip())
+    return render_template("counselor/clients.html", found=found, query=query.strip(),
+                           sort=sort, sorts=queries.SORTS)
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -172,6 +177,11 @@ def history(client_id: int) -> ResponseReturnValue:
 
 
 # --- Helpers -------------------------------------------------------------------------------
+
+
+def rescreen_due_before() -> datetime:
+    """A client whose latest screening is older than this is due for a re-screen."""
+    return clock.now() - timedelta(days=current_app.config["COUNSELOR_RESCREEN_DAYS"])
 
 
 def visible_client(client_id: int) -> Client:

@@ -20,6 +20,8 @@ from recovery.screening.result import ScreeningResult
 from recovery.text import text_problem
 
 MAX_NOTES_LENGTH = 4000
+# A medical flag this urgent puts the client on the caseload's "needs attention" list.
+URGENT = frozenset({"emergency", "today"})
 MAX_REASON_LENGTH = 1000
 
 
@@ -61,6 +63,8 @@ def summary_of(result: ScreeningResult) -> dict[str, Any]:
         "anxiety_max": scores["anxiety"].max if "anxiety" in scores else 0,
         "flag_count": len(result.flags),
         "is_at_risk": result.is_at_risk,
+        "urgent_medical": any(flag.kind == "medical" and flag.urgency in URGENT
+                              for flag in result.flags),
     }
 
 
