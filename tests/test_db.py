@@ -472,3 +472,26 @@ def test_sqlite_enforces_foreign_keys_and_secure_delete(tmp_path: Path) -> None:
 )
 def test_normalize_database_url(url: str, expected: str) -> None:
     assert db.normalize_database_url(url) == expected
+
+
+def test_0009_gives_old_audit_events_their_client(empty_engine: Engine) -> None:
+    """The client filter finds events recorded before audit_event.client_id existed: a client's
+    own events by object_id, its screenings' and plans' by their detail."""
+    db.upgrade_engine(empty_engine)
+    with empty_engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0008")
+        for object_type, object_id, detail in (
+                ("client", "7", "code C-2345-6789"), ("screening", "3", "client 7; notes changed"),
+                ("plan", "4", "client 12; plan_pdf full"), ("plan", "5", "client 7"),
+                ("user", "2", ""), ("client", "=1+1", ""), ("screening", "9", "clients 8")):
+            conn.execute(text("INSERT INTO audit_event (at, action, object_type, object_id, "
+                              "detail) VALUES (:now, 'view', :type, :id, :detail)"),
+                         {"now": NOW, "type": object_type, "id": object_id, "detail": detail})
+    db.upgrade_engine(empty_engine)
+    with empty_engine.connect() as conn:
+        found = conn.execute(text("SELECT client_id FROM audit_event ORDER BY id")).scalars()
+        assert list(found) == [7, 7, 12, 7, None, None, None]
+    indexes = {index["name"] for index in inspect(empty_engine).get_indexes("audit_event")}
+    assert {"ix_audit_event_at_id", "ix_audit_event_user_id_at", "ix_audit_event_action_at",
+            "ix_audit_event_client_id_at"} <= indexes
+    assert schema_diff(empty_engine) == []
