@@ -83,8 +83,8 @@ def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
              size: int = PAGE_SIZE, sort: str = "added", due_before: datetime
              ) -> CaseloadPage:
     """Page `number` (from 1) of the clients `user` may open, in the `sort` order (SORTS),
-    optionally only those whose code, name or record number contains `query` (any case), each with their
-    latest screening's date and summary. Two queries, whatever the size."""
+    optionally only those whose code, name or record number contains `query` (any case), each
+    with their latest screening's date and summary. Two queries, whatever the size."""
     conditions = [visible_to(user)]
     if query.strip():
         conditions.append(code_name_or_number_contains(query.strip()))
