@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from recovery.counselor.clients import PAGE_SIZE, visible_to
@@ -24,11 +25,22 @@ DASHBOARD_LIST = 10
 
 
 @dataclass(frozen=True)
+class ClientBrief:
+    """The few columns of a client the dashboard lists (cheaper than a whole Client row, for
+    every client of a caseload)."""
+
+    id: int
+    code: str
+    name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseloadRow:
     """A client with what says whether they need attention: when their latest screening was,
     and its summary (sealed; opened for the rows shown only)."""
 
-    client: Client
+    client: Client | ClientBrief
     last_screened: datetime | None
     latest: dict[str, Any] | None
     due_before: datetime  # a latest screening before this is due for a re-screen
@@ -113,9 +125,13 @@ def attention(session: Session, *, user: User, due_before: datetime) -> Attentio
     """One query over the caseload. The flags are sealed with the screening, so every latest
     summary is opened: the cost grows with the caseload (about 2 ms per 100 clients with
     ENCRYPTION_KEYS set), never the number of queries."""
-    found = session.exec(select(Client, last_screened(), latest_summary())
-                         .where(visible_to(user)).order_by(*ordering("due"))).all()
-    rows = [CaseloadRow(client, at, latest, due_before) for client, at, latest in found]
+    # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
+    found = session.execute(sa_select(
+        col(Client.id), col(Client.code), col(Client.name), col(Client.created_at),
+        last_screened(), latest_summary()).where(visible_to(user)).order_by(*ordering("due"))
+    ).all()
+    rows = [CaseloadRow(ClientBrief(client_id, code, name, created), at, latest, due_before)
+            for client_id, code, name, created, at, latest in found]
     due = [row for row in rows if row.is_due]
     never = [row for row in rows if row.never_screened]
     return Attention(flagged=[row for row in rows if row.crisis or row.urgent_medical],
