@@ -16,7 +16,8 @@ import secrets
 from functools import partial
 
 from flask import abort
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, union
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -79,9 +80,17 @@ def new_code() -> str:
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
-    """The condition for clients `user` may open: their own, or shared with them."""
-    shared = select(ClientShare.client_id).where(col(ClientShare.user_id) == user.id)
-    return or_(col(Client.counselor_id) == user.id, col(Client.id).in_(shared))
+    """The condition for clients `user` may open: their own, or shared with them.
+
+    One list of ids, each half read through its index, rather than `counselor_id = u OR id IN
+    (shares)`: PostgreSQL can't use an index for that OR, so it read every client of the clinic
+    (30 ms at 100,000) and, guessing half of them matched, planned the dashboard as a query
+    worth compiling (JIT, 360 ms)."""
+    own = aliased(Client)
+    mine = select(own.id).where(own.counselor_id == user.id).correlate(None)
+    shared = (select(ClientShare.client_id).where(col(ClientShare.user_id) == user.id)
+              .correlate(None))
+    return col(Client.id).in_(union(mine, shared))
 
 
 def client_or_404(session: Session, user: User, client_id: int) -> Client:
