@@ -74,10 +74,11 @@ def move_caseload(session: Session, *, admin: User, leaving: User, to: User) -> 
                                            col(ClientShare.client_id).in_(owned)))
     for client_id in moved.client_ids:
         audit.record(session, user=admin, action="update", object_type="client",
-                     object_id=client_id, detail=f"moved from user {leaving.id} to user {to.id}")
+                     object_id=client_id, detail=f"moved from user {leaving.id} to user {to.id}",
+                     client_id=client_id)
     for client_id in moved.shared_ids:
         audit.record(session, user=admin, action="update", object_type="client",
-                     object_id=client_id,
+                     object_id=client_id, client_id=client_id,
                      detail=f"share moved from user {leaving.id} to user {to.id}")
     audit.record(session, user=admin, action="caseload_moved", object_type="user",
                  object_id=str(leaving.id),

@@ -7,6 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from recovery.counselor.admin import audit_words
 from recovery.models import Client, ClientScreening, ClientShare, RelapsePlan
 from tests.counselor.conftest import Account, SignIn, audit_actions, text
 from tests.counselor.test_screenings import HEAVY, NAME, make_plan, save_screening
@@ -109,3 +110,16 @@ def test_counselors_cannot_move_caseloads(casey: FlaskClient, other: Account) ->
 
 def test_an_unknown_account_is_a_404(admin_client: FlaskClient) -> None:
     assert admin_client.get("/counselor/admin/users/999/caseload").status_code == 404
+
+
+def test_the_move_reads_in_the_audit_log_with_names() -> None:
+    """The log says who moved whose caseload to whom, by name."""
+    words = audit_words.sentence(action="caseload_moved", object_type="user", object_id="3",
+                                 detail="to user 4; 2 clients, 1 plans, 0 shared clients",
+                                 names={3: "Lee Leaving", 4: "Tam Taking"})
+    assert words == ("Moved the caseload of Lee Leaving: to Tam Taking; 2 clients, 1 plans, "
+                     "0 shared clients")
+    assert audit_words.sentence(action="update", object_type="client", object_id="9",
+                                detail="moved from user 3 to user 4",
+                                names={3: "Lee Leaving", 4: "Tam Taking"}) == (
+        "Changed the client: moved from Lee Leaving to Tam Taking")
