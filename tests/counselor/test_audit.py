@@ -141,7 +141,7 @@ def test_filters_by_person_client_action_and_days(
     def whats(**args: str) -> list[str]:
         response = admin_client.get("/counselor/admin/audit", query_string=args)
         assert response.status_code == 200
-        return re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>",
+        return re.findall(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>",
                           response.get_data(as_text=True))
 
     assert whats(person=str(counselor.id)) == [

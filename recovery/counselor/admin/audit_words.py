@@ -65,6 +65,8 @@ DETAILS = {
     "path chosen": "chose a path (which one is kept with the screening)",
     "path choice cleared": "went back to the suggested path",
     "idle": "no activity for too long",
+    "admin account made on the command line": "as admin",
+    "counselor account made on the command line": "as counselor",
     "expired": "the longest session allowed ended",
     "group handout": "in the meeting handouts",
     "show": "",
