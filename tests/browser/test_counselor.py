@@ -58,53 +58,6 @@ def test_sign_in_add_a_client_and_open_them(page: Page, live_server: LiveServer,
     trip.visit("audit")
 
 
-def test_who_needs_attention_and_the_audit_log_s_filters(
-        page: Page, live_server: LiveServer, journey: Callable[[str], Journey]) -> None:
-    """The dashboard and the caseload say who was never screened; the admin finds what was done
-    to one client, by whom, on which days, in words and in the install's time (New York)."""
-    trip = journey("attention")
-    page.goto("/counselor/login")
-    sign_in(page, live_server.admin)
-    for name in ("Nia Never", "Noor Never"):
-        page.goto("/counselor/clients/new")
-        code = add_client(page, name)
-    page.goto("/counselor/")
-    # Other journeys share the server's database: at least these two.
-    never = page.get_by_role("heading", name=re.compile(r"^Never screened \((\d+)\)$"))
-    assert int(re.findall(r"\d+", never.inner_text())[0]) >= 2
-    expect(page.locator(".attention-list").last).to_contain_text("Noor Never")
-    trip.visit("dashboard")
-
-    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
-        "link", name="My clients").click()
-    page.get_by_role("link", name="longest since a screening first").click()
-    expect(page.locator("table")).to_contain_text("Never screened")
-    trip.visit("clients-due-first")
-
-    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
-        "link", name="Audit log").click()
-    expect(page.locator("caption")).to_contain_text("on this page")
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T",
-                     page.locator("tbody td").first.inner_text())
-    trip.visit("audit")
-    page.get_by_label("Who").select_option(label=f"{live_server.admin.name} "
-                                                 f"({live_server.admin.email})")
-    page.get_by_label("Client code").fill(code.lower())
-    page.get_by_label("What").select_option(label="Added or saved")
-    page.get_by_role("button", name="Show these events").click()
-    expect(page.locator("tbody tr")).to_have_count(1)
-    expect(page.locator("tbody")).to_contain_text("Added the client")
-    expect(page.locator("tbody")).to_contain_text(f"{code} (Noor Never)")
-    trip.visit("audit-filtered")
-
-    page.get_by_label("From (day)").fill("2030-02-02")
-    page.get_by_label("To (day, included)").fill("2030-02-01")
-    page.get_by_role("button", name="Show these events").click()
-    assert wait_for_page_focus(page)["id"] == "error-summary"
-    expect(page.locator("#error-summary")).to_contain_text("can't be before the first day")
-    trip.visit("audit-filter-errors")
-
-
 def test_screening_with_a_client_to_plan_pdf_and_history(
         page: Page, live_server: LiveServer, journey: Callable[[str], Journey],
         tmp_path: Path) -> None:
@@ -315,3 +268,50 @@ def test_a_screening_cut_short_by_the_idle_limit_goes_on_after_signing_in(
     trip.visit("screening")
     page.get_by_role("link", name=f"Client {code}").click()
     expect(page.locator(".in-progress")).to_have_count(0)
+
+
+def test_who_needs_attention_and_the_audit_log_s_filters(
+        page: Page, live_server: LiveServer, journey: Callable[[str], Journey]) -> None:
+    """The dashboard and the caseload say who was never screened; the admin finds what was done
+    to one client, by whom, on which days, in words and in the install's time (New York)."""
+    trip = journey("attention")
+    page.goto("/counselor/login")
+    sign_in(page, live_server.admin)
+    for name in ("Nia Never", "Noor Never"):
+        page.goto("/counselor/clients/new")
+        code = add_client(page, name)
+    page.goto("/counselor/")
+    # Other journeys share the server's database: at least these two.
+    never = page.get_by_role("heading", name=re.compile(r"^Never screened \((\d+)\)$"))
+    assert int(re.findall(r"\d+", never.inner_text())[0]) >= 2
+    expect(page.locator(".attention-list").last).to_contain_text("Noor Never")
+    trip.visit("dashboard")
+
+    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
+        "link", name="My clients").click()
+    page.get_by_role("link", name="longest since a screening first").click()
+    expect(page.locator("table")).to_contain_text("Never screened")
+    trip.visit("clients-due-first")
+
+    page.get_by_role("navigation", name="Counselor workspace").get_by_role(
+        "link", name="Audit log").click()
+    expect(page.locator("caption")).to_contain_text("on this page")
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T",
+                     page.locator("tbody td").first.inner_text())
+    trip.visit("audit")
+    page.get_by_label("Who").select_option(label=f"{live_server.admin.name} "
+                                                 f"({live_server.admin.email})")
+    page.get_by_label("Client code").fill(code.lower())
+    page.get_by_label("What").select_option(label="Added or saved")
+    page.get_by_role("button", name="Show these events").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody")).to_contain_text("Added the client")
+    expect(page.locator("tbody")).to_contain_text(f"{code} (Noor Never)")
+    trip.visit("audit-filtered")
+
+    page.get_by_label("From (day)").fill("2030-02-02")
+    page.get_by_label("To (day, included)").fill("2030-02-01")
+    page.get_by_role("button", name="Show these events").click()
+    assert wait_for_page_focus(page)["id"] == "error-summary"
+    expect(page.locator("#error-summary")).to_contain_text("can't be before the first day")
+    trip.visit("audit-filter-errors")
