@@ -192,7 +192,7 @@ class AuditEvent(SQLModel, table=True):
     `recovery.counselor.audit.record`; never holds health data, names or answers.
 
     The admins' filters (person, client, action, date range) each have an index ending in
-    (at, id), the log's newest-first order (migration 0012)."""
+    (at, id), the log's newest-first order (migration 0013)."""
 
     __tablename__ = "audit_event"
     __table_args__ = (

@@ -474,12 +474,12 @@ def test_normalize_database_url(url: str, expected: str) -> None:
     assert db.normalize_database_url(url) == expected
 
 
-def test_0012_gives_old_audit_events_their_client(empty_engine: Engine) -> None:
+def test_0013_gives_old_audit_events_their_client(empty_engine: Engine) -> None:
     """The client filter finds events recorded before audit_event.client_id existed: a client's
     own events by object_id, its screenings' and plans' by their detail."""
     db.upgrade_engine(empty_engine)
     with empty_engine.begin() as conn:
-        command.downgrade(db.alembic_config(conn), "0011")
+        command.downgrade(db.alembic_config(conn), "0012")
         for object_type, object_id, detail in (
                 ("client", "7", "code C-2345-6789"), ("screening", "3", "client 7; notes changed"),
                 ("plan", "4", "client 12; plan_pdf full"), ("plan", "5", "client 7"),

@@ -255,3 +255,12 @@ def test_the_record_pdf_is_refused_for_a_bad_paper_and_to_other_counselors(
     url = f"{base(client_id)}/screenings/{screening_id}/record.pdf"
     assert casey.get(url + "?paper=a3").status_code == 400
     assert sign_in(other).get(url).status_code == 404
+
+
+def test_the_record_pdf_is_in_the_install_s_time_with_the_zone_named(
+        app: Flask, casey: FlaskClient, client_id: int, tmp_path: Path) -> None:
+    """Saved at 09:00 UTC on 4 March 2030: 04:00 in New York, where the clinic is."""
+    app.config["TIME_ZONE"] = "America/New_York"
+    screening_id = save_screening(casey, client_id, HEAVY)
+    words = download_record(casey, client_id, screening_id, tmp_path).text()
+    assert "4 March 2030, 04:00 EST" in words and "UTC" not in words

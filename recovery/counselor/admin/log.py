@@ -1,7 +1,7 @@
 """What the audit log page and its CSV read: events filtered by person, client, action and date
 range, newest first, a page at a time, with names instead of ids.
 
-Built to stay fast at millions of events (migration 0012 has the indexes):
+Built to stay fast at millions of events (migration 0013 has the indexes):
 
 - pages are found by position, not counted off (`before`/`after` an event: keyset paging on
   (at, id)), so the 20,000th page costs what the first does;

@@ -125,7 +125,7 @@ def record_pdf(client_id: int, screening_id: int) -> ResponseReturnValue:
     client, screening = visible_screening(client_id, screening_id)
     record = screening_record(get_session(), current_content(), client=client,
                               screening=screening)
-    pdf = render_record_pdf(record, paper=paper, today=clock.now().date())
+    pdf = render_record_pdf(record, paper=paper, today=localtime.to_local(clock.now()).date())
     audit_screening("export", screening, "record pdf")
     get_session().commit()
     return pdf_response(pdf, filename=f"screening-record-{screening.taken_at:%Y-%m-%d}.pdf")

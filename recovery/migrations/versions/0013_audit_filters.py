@@ -1,8 +1,8 @@
 """The audit log can be filtered fast at a million events: audit_event.client_id and four
 indexes, newest first within each filter.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-12
 
 Admins filter the log by person, client, action and date range (recovery/counselor/admin/
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
