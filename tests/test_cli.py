@@ -68,7 +68,7 @@ def test_check_content_prints_the_version(app: Flask, runner: FlaskCliRunner) ->
 
     assert result.exit_code == 0, result.output
     assert f"Content {content_version()} is valid" in result.stdout
-    assert "11 steps" in result.stdout
+    assert "12 steps" in result.stdout
 
 
 def test_commands_run_without_an_outer_app_context(runner: FlaskCliRunner) -> None:

@@ -9,8 +9,16 @@ from recovery.content.conditions import Always, Condition
 
 ITEM_KINDS = ("single", "multi", "yes_no", "scale")
 # "danger": an urgent safety warning (a deadly mix, daily downers), shown before the paths.
+# "treatment": a prescribed treatment's own flags (taken as prescribed or beyond it, its safety).
 FLAG_KINDS = ("crisis", "medical", "danger", "co_use", "interaction", "co_occurring",
-              "warning_sign")
+              "warning_sign", "treatment")
+# Whom a flag's `tell_doctor` is for, as the result names them ("Tell your pharmacist: ...").
+# A medical flag speaks to "the doctor" unless it says otherwise; a medicine interaction must
+# name the prescriber or the pharmacist (INTERACTION_TELL_WHO), who can act on it.
+TELL_WHO = {"doctor": "the doctor", "prescriber": "your prescriber",
+            "pharmacist": "your pharmacist",
+            "prescriber_or_pharmacist": "your prescriber or pharmacist"}
+INTERACTION_TELL_WHO = ("prescriber", "pharmacist", "prescriber_or_pharmacist")
 # Ordered from most to least urgent; the result page sorts medical flags this way.
 URGENCIES = ("emergency", "today", "soon", "routine")
 
@@ -129,7 +137,8 @@ class Flag:
     when: Condition
     because: str  # the rule, in words
     urgency: str = "routine"
-    tell_doctor: str = ""
+    tell_doctor: str = ""  # what to tell them
+    tell_who: str = "doctor"  # whom to tell: a key of TELL_WHO
     counselor: str = ""  # crisis flags: what the counselor does, in counselor mode
 
 
@@ -156,6 +165,9 @@ class TreatmentPath:
     summary: str
     rules: tuple[PathRule, ...]
     rank_above: RankAbove | None = None
+    # Who the path is for at all, whatever its rules say: a path about changing use is never
+    # for someone who doesn't use, or who takes a prescribed medicine only as prescribed.
+    applies_when: Condition = field(default_factory=Always)
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,10 @@ def holds(condition: Condition | None, ctx: ScreeningContext) -> bool:
 
 
 def suggested_goal(ctx: ScreeningContext) -> str:
+    """"Stop" for someone getting ready to change or already changing; otherwise the person
+    decides (also when readiness wasn't asked: someone who doesn't use has nothing to stop)."""
     readiness = ctx.answer_values("readiness")
-    return "undecided" if set(readiness) & {"not_ready", "unsure"} else "stop"
+    return "stop" if set(readiness) & {"preparing", "changing"} else "undecided"
 
 
 def suggested_triggers(plan: PlanContent, ctx: ScreeningContext, subject: str

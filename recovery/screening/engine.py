@@ -1,10 +1,11 @@
 """The screening engine: answers + content -> ScreeningResult. Pure: no Flask, no database.
 
 Order matters and follows the content: scales are scored first, then flags (each may read the
-flags above it), then treatment paths (each may read the paths above it), ranked in content
-order except where a path's `rank_above` holds, then the result's opening (summary.yaml: what
-matters most, and the harms named). Everything that ends up in the result carries the rule and
-the answers that put it there.
+flags above it), then treatment paths (each may read the paths above it; one whose
+`applies_when` is false is not considered at all), ranked in content order except where a
+path's `rank_above` holds, then the result's opening (summary.yaml: what matters most, and the
+harms named). Everything that ends up in the result carries the rule and the answers that put
+it there.
 """
 
 from collections.abc import Mapping
@@ -146,8 +147,8 @@ def raise_flag(flag: Flag, evidence: list[Evidence], ctx: ScreeningContext, subj
                ) -> FlagResult:
     return FlagResult(id=flag.id, kind=flag.kind, title=fill(flag.title, subject),
                       text=fill(flag.text, subject), urgency=flag.urgency,
-                      tell_doctor=fill(flag.tell_doctor, subject), because=flag.because,
-                      evidence=describe(evidence, ctx, subject),
+                      tell_doctor=fill(flag.tell_doctor, subject), tell_who=flag.tell_who,
+                      because=flag.because, evidence=describe(evidence, ctx, subject),
                       counselor=fill(flag.counselor, subject))
 
 
@@ -205,6 +206,8 @@ def suggest_paths(ctx: ScreeningContext, subject: str) -> list[PathResult]:
     """Every path with a rule that holds, in content order, each with every such rule."""
     paths: list[PathResult] = []
     for path in ctx.content.paths:
+        if not path.applies_when.is_true(ctx):
+            continue  # not for this person, whatever its rules say
         reasons = []
         for rule in path.rules:
             evidence = rule.when.check(ctx)

@@ -3,12 +3,15 @@ assessment or a client's screening (`to_dict`), and read back with `from_dict` w
 the database, so templates and views only ever see these typed objects.
 
 `from_dict` accepts results saved by earlier versions: a field added since then takes its
-default (a flag saved before `counselor` existed has no counselor text, a result saved before
-`what_matters` and `harms` existed has none)."""
+default (a flag saved before `counselor` existed has no counselor text, and one saved before
+`tell_who` existed speaks to the doctor; a result saved before `what_matters` and `harms`
+existed has none)."""
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from recovery.content.model import TELL_WHO
 
 NOTICE = ("This is a screening, not a diagnosis. Only a doctor or another qualified "
           "professional can say whether you have a drug or alcohol problem, or what kind of "
@@ -92,13 +95,22 @@ class FlagResult:
     # Crisis flags: what the counselor does (flags.yaml's `counselor:`), shown instead of
     # `text` wherever a counselor reads the result. Empty in results saved before it existed.
     counselor: str = ""
+    # Whom `tell_doctor` is for (a key of content.model.TELL_WHO); "doctor" in results saved
+    # before it existed.
+    tell_who: str = "doctor"
+
+    @property
+    def tell_whom(self) -> str:
+        """Whom to tell, in words: "your prescriber or pharmacist"."""
+        return TELL_WHO.get(self.tell_who, TELL_WHO["doctor"])
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "FlagResult":
         return cls(id=data["id"], kind=data["kind"], title=data["title"], text=data["text"],
                    urgency=data["urgency"], tell_doctor=data.get("tell_doctor", ""),
                    because=data["because"], evidence=_evidence(data.get("evidence")),
-                   counselor=data.get("counselor", ""))
+                   counselor=data.get("counselor", ""),
+                   tell_who=data.get("tell_who", "doctor"))
 
 
 @dataclass(frozen=True)

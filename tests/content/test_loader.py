@@ -207,28 +207,48 @@ def null_urgency(data: Any) -> None:
     entry(data, "flags", "injecting")["urgency"] = None
 
 
+def interaction_without_whom(data: Any) -> None:
+    del entry(data, "flags", "interaction_macrolide")["tell_who"]
+
+
+def interaction_without_what(data: Any) -> None:
+    del entry(data, "flags", "interaction_antidepressant")["tell_doctor"]
+
+
+def interaction_tells_the_doctor(data: Any) -> None:
+    entry(data, "flags", "interaction_unknown")["tell_who"] = "doctor"
+
+
+def unknown_whom(data: Any) -> None:
+    entry(data, "flags", "interaction_heart")["tell_who"] = "cardiologist"
+
+
+def path_applies_when_reads_later_path(data: Any) -> None:
+    entry(data, "paths", "brief_advice")["applies_when"] = {"path": "peer_support"}
+
+
 @pytest.mark.parametrize(
     ("file", "change", "place", "message"),
     [
-        pytest.param("questionnaire.yaml", add_option_key, "steps[1].items[1].options[1]",
+        pytest.param("questionnaire.yaml", add_option_key, "steps[2].items[1].options[1]",
                      "unknown key 'scroe' (allowed: exclusive, id, in_text, label, score, "
                      "show_if)", id="unknown-key-in-option"),
         pytest.param("flags.yaml", drop_flag_because, "flags[2]", "missing key 'because'",
                      id="missing-key"),
-        pytest.param("questionnaire.yaml", duplicate_item_id, "steps[1].items[2].id",
+        pytest.param("questionnaire.yaml", duplicate_item_id, "steps[2].items[2].id",
                      "duplicate item id 'frequency'", id="duplicate-item-id"),
         pytest.param("questionnaire.yaml", duplicate_item_id_across_steps,
-                     "steps[5].items[1].id", "duplicate item id 'substance'",
+                     "steps[6].items[1].id", "duplicate item id 'substance'",
                      id="duplicate-item-id-across-steps"),
         pytest.param("questionnaire.yaml", show_if_reads_later_step,
-                     "steps[1].items[0].show_if.answer.item",
+                     "steps[2].items[0].show_if.answer.item",
                      "unknown item 'symptoms' (conditions may only read items asked earlier)",
                      id="show-if-reads-later-step"),
         pytest.param("questionnaire.yaml", show_if_reads_same_step,
-                     "steps[1].items[2].show_if.answer.item", "unknown item 'frequency'",
+                     "steps[2].items[2].show_if.answer.item", "unknown item 'frequency'",
                      id="show-if-reads-same-step"),
         pytest.param("questionnaire.yaml", step_show_if_reads_own_item,
-                     "steps[7].show_if.answer.item", "unknown item 't_avoid'",
+                     "steps[8].show_if.answer.item", "unknown item 't_avoid'",
                      id="step-show-if-reads-own-item"),
         pytest.param("flags.yaml", answer_names_missing_option, "flags[2].when.answer.in[0]",
                      "item 'symptoms' has no option 'chest_pains'", id="missing-option"),
@@ -265,7 +285,7 @@ def null_urgency(data: Any) -> None:
                      "href must be tel:, sms: or an https:// address", id="javascript-href"),
         pytest.param("crisis.yaml", no_emergency_resource, "locales[1].resources",
                      "every locale needs an emergency resource", id="no-emergency-resource"),
-        pytest.param("questionnaire.yaml", reserved_step_id, "steps[10]",
+        pytest.param("questionnaire.yaml", reserved_step_id, "steps[11]",
                      "'result' is reserved", id="reserved-step-id"),
         # A shared option set is checked where it is written, once for every question using it.
         pytest.param("questionnaire.yaml", option_set_score_as_text,
@@ -273,13 +293,30 @@ def null_urgency(data: Any) -> None:
                      id="option-set-score-as-text"),
         pytest.param("questionnaire.yaml", option_set_name_not_an_id, "option_sets.Two weeks",
                      "'Two weeks' is not an id", id="option-set-name-not-an-id"),
-        pytest.param("questionnaire.yaml", unknown_option_set, "steps[6].items[1].options",
+        pytest.param("questionnaire.yaml", unknown_option_set, "steps[7].items[1].options",
                      "unknown option set 'two_week'", id="unknown-option-set"),
         # An optional key written empty is a mistake, not the key left out.
-        pytest.param("questionnaire.yaml", show_if_null, "steps[6].items[1].show_if",
+        pytest.param("questionnaire.yaml", show_if_null, "steps[7].items[1].show_if",
                      "a condition is a mapping with exactly one of", id="show-if-null"),
         pytest.param("flags.yaml", null_urgency, "flags[11].urgency",
                      "None is not one of emergency, today, soon, routine", id="null-urgency"),
+        # Every medicine interaction names who to tell (the prescriber or the pharmacist) and
+        # what to tell them.
+        pytest.param("flags.yaml", interaction_without_whom, "flags[18]",
+                     "an interaction flag needs 'tell_who' (one of prescriber, pharmacist, "
+                     "prescriber_or_pharmacist) and 'tell_doctor' (what to tell them)",
+                     id="interaction-without-whom"),
+        pytest.param("flags.yaml", interaction_without_what, "flags[15]",
+                     "an interaction flag needs 'tell_who'", id="interaction-without-what"),
+        pytest.param("flags.yaml", interaction_tells_the_doctor, "flags[22]",
+                     "an interaction flag needs 'tell_who'", id="interaction-tells-the-doctor"),
+        pytest.param("flags.yaml", unknown_whom, "flags[21].tell_who",
+                     "'cardiologist' is not one of doctor, prescriber, pharmacist, "
+                     "prescriber_or_pharmacist", id="unknown-whom"),
+        pytest.param("paths.yaml", path_applies_when_reads_later_path,
+                     "paths[7].applies_when.path",
+                     "unknown path 'peer_support' (a path may only read paths listed before it)",
+                     id="path-applies-when-reads-later-path"),
     ],
 )
 def test_broken_content_names_file_and_place(seeds: Path, file: str,

@@ -18,8 +18,8 @@ HIDING = "Hiding things or telling small lies again"
 
 @pytest.fixture(scope="module")
 def base(draft_for: Any) -> PlanDraft:
-    """A draft with suggestions (at-home ketamine therapy and use beyond it, using alone,
-    cravings, a suicide-risk flag) and a few of the person's own entries."""
+    """A draft with suggestions (at-home ketamine therapy with doses beyond the prescription,
+    using alone, cravings, a suicide-risk flag) and a few of the person's own entries."""
     draft = draft_for(prescribed="at_home", outside_prescription="yes", w_alone_secret="yes",
                       c_craving="yes", s_wish_dead="yes", s_now="no")
     return dataclasses.replace(
@@ -97,8 +97,8 @@ KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                      id="meeting-removed"),
         pytest.param(lambda d: dataclasses.replace(d, next_steps=d.next_steps[1:]),
                      [Change("Treatment next steps", "removed",
-                             "Ask for a service that treats mood, anxiety or trauma together "
-                             "with substance use.")], id="next-step-removed"),
+                             "Book a time with your prescriber and tell them how you have "
+                             "really been taking ketamine.")], id="next-step-removed"),
         pytest.param(lambda d: dataclasses.replace(d, medical=d.medical[1:]),
                      [Change("When to get medical help", "removed", KETAMINE_RED_FLAG)],
                      id="red-flag-removed"),

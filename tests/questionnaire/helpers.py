@@ -33,7 +33,8 @@ FORGET_URL = "/screening/forget"
 # --- The questionnaire's shape, as the tests expect it (checked against the content below) --
 
 STEPS: dict[str, list[str]] = {
-    "substance": ["substance", "last_use"],
+    "substance": ["substance"],
+    "recent_use": ["last_use"],
     "pattern": ["prescribed", "frequency", "amount", "duration", "route"],
     "checklist": [
         "outside_prescription", "c_more_than_meant", "c_cut_down", "c_time_spent", "c_craving",

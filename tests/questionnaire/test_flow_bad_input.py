@@ -194,7 +194,7 @@ def test_odd_characters_in_an_answer_are_refused(client: FlaskClient, value: str
     b"substance=%FF%FE&last_use=past_week",
     b"substance=%C0%80&last_use=past_week",
     b"substance=\xff\xfe&last_use=past_week",
-    b"substance=ketamine&last_use=%ED%A0%80",  # an encoded lone surrogate
+    b"substance=%ED%A0%80",  # an encoded lone surrogate
     b"\x00\x01\x02",
 ])
 def test_undecodable_form_bytes_are_refused(client: FlaskClient, body: bytes) -> None:

@@ -89,7 +89,7 @@ def test_the_pages_own_csrf_tokens_are_accepted(app_csrf: Flask,
         **step_answers("substance", LOW_RISK_KETAMINE), "nav": "next",
         "csrf_token": page.hidden("csrf_token")})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/screening/pattern"
+    assert response.headers["Location"] == "/screening/recent_use"
 
     set_answers(csrf_client, LOW_RISK_KETAMINE)
     result = Page(markup(csrf_client.get(RESULT_URL)))

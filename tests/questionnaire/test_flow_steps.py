@@ -60,8 +60,8 @@ def test_low_risk_ketamine_user(client: FlaskClient) -> None:
     journey = answer_questionnaire(client, LOW_RISK_KETAMINE)
 
     assert journey.steps == [
-        "substance", "pattern", "checklist", "other_substances", "body", "mood", "safety",
-        "situation",
+        "substance", "recent_use", "pattern", "checklist", "other_substances", "body", "mood",
+        "safety", "situation",
     ]
     assert not journey.support_pages
     result = journey.result
@@ -121,15 +121,15 @@ def test_last_use_over_a_year_ago_skips_pattern_and_checklist(client: FlaskClien
     still_using = answer_questionnaire(client, LOW_RISK_KETAMINE)
 
     assert stopped.steps == [
-        "substance", "other_substances", "body", "mood", "safety", "situation",
+        "substance", "recent_use", "other_substances", "body", "mood", "safety", "situation",
     ]
-    assert stopped.visits[-1].progress == (6, 6)
-    assert still_using.visits[-1].progress == (8, 8)
-    # Right after the first page, the page count already leaves out the two skipped steps.
-    assert stopped.visits[1].progress[1] == still_using.visits[1].progress[1] - 2
+    assert stopped.visits[-1].progress == (7, 7)
+    assert still_using.visits[-1].progress == (9, 9)
+    # Right after the page that asks, the page count already leaves out the two skipped steps.
+    assert stopped.visits[2].progress[1] == still_using.visits[2].progress[1] - 2
     result = stopped.result
     assert result is not None
-    assert "You haven't used in the past 12 months" in words(result)
+    assert "haven't used in the past 12 months" in words(result)
     assert "<svg" not in markup(result)
 
 
@@ -204,10 +204,14 @@ def test_back_keeps_answers_and_shows_them_checked(client: FlaskClient) -> None:
 
     response = client.post("/screening/pattern", data={
         **step_answers("pattern", LOW_RISK_KETAMINE), "nav": "back"})
+    assert response.headers["Location"] == "/screening/recent_use"
+    page = Page(markup(client.get("/screening/recent_use")))
+    assert page.checked("last_use") == ["past_month"]
+    response = client.post("/screening/recent_use", data={"last_use": "past_month",
+                                                           "nav": "back"})
     assert response.headers["Location"] == "/screening/substance"
     page = Page(markup(client.get("/screening/substance")))
     assert page.checked("substance") == ["ketamine"]
-    assert page.checked("last_use") == ["past_month"]
 
     # The half-answered checklist kept the one answer given before going back.
     checklist = client.get("/screening/checklist")

@@ -106,7 +106,7 @@ def test_a_question_is_a_fieldset_with_its_legend_hint_and_labelled_options(app:
                          rf' aria-describedby="{item.id}-hint">', markup)
     assert fieldset is not None
     assert f'<legend class="question-text">{field.label.text}</legend>' in markup
-    assert f'<p class="hint" id="{item.id}-hint">{field.description}</p>' in markup
+    assert f'<p class="hint" id="{item.id}-hint">{Markup.escape(field.description)}</p>' in markup
     for index, (_value, label, *_rest) in enumerate(field.iter_choices()):
         assert f'<label for="{item.id}-{index}">{Markup.escape(label)}</label>' in markup
     assert "aria-invalid" not in markup and "field-error" not in markup

@@ -49,6 +49,13 @@ def opioid_answers(**overrides: Any) -> dict[str, Any]:
     return base_answers(**{"substance": "opioids", "depressant_daily": "no", **overrides})
 
 
+def no_use_answers(**overrides: Any) -> dict[str, Any]:
+    """Someone who doesn't use any: only the mood, safety and situation questions remain."""
+    kept = ("m_interest", "m_down", "a_nervous", "a_worry", "t_event", "s_wish_dead",
+            "s_better_off", "s_thoughts_week", "s_attempt_ever", "housing", "support_person")
+    return {"substance": "no_use", **{k: LOW_RISK_KETAMINE[k] for k in kept}, **overrides}
+
+
 def yes_to(count: int) -> dict[str, str]:
     """'Yes' to the first `count` checklist items."""
     return {item: "yes" for item in CHECKLIST[:count]}
@@ -426,6 +433,24 @@ FLAG_CASES = [
               base_answers(frequency="daily", duration="months_0_6")),
     flag_case("blackout", "heavy_dosing", True, base_answers(amount="blackout")),
     flag_case("heavy", "heavy_dosing", False, base_answers(amount="heavy")),
+    # Prescribed treatment (tests/screening/test_clinical_use_status.py has whole persons)
+    flag_case("clinic-as-prescribed", "as_prescribed", True,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no",
+                           c_tolerance="yes")),
+    flag_case("as-prescribed-mild-signs", "as_prescribed", False,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no", **MILD)),
+    flag_case("not-prescribed", "as_prescribed", False, base_answers()),
+    flag_case("extra-doses", "beyond_prescription", True,
+              base_answers(prescribed="at_home", outside_prescription="yes")),
+    flag_case("as-prescribed", "beyond_prescription", False,
+              base_answers(prescribed="at_home", outside_prescription="no")),
+    flag_case("esketamine", "therapy_session_safety", True,
+              base_answers(prescribed="esketamine", outside_prescription="yes")),
+    flag_case("not-prescribed", "therapy_session_safety", False, base_answers()),
+    flag_case("at-home", "at_home_session_safety", True,
+              base_answers(prescribed="at_home", outside_prescription="no")),
+    flag_case("clinic", "at_home_session_safety", False,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no")),
 ]
 
 
@@ -477,6 +502,18 @@ PATH_CASES = [
     path_case("severe-relapsed-after-outpatient", "residential", 1,
               base_answers(past_treatment=["outpatient", "peer_group"], relapsed="yes",
                            **SEVERE)),
+    path_case("extra-doses", "prescriber_review", 0,
+              base_answers(prescribed="infusion_clinic", outside_prescription="yes")),
+    path_case("no-use-mood", "mental_health_care", 0,
+              no_use_answers(m_interest="most_days", m_down="several_days")),
+    path_case("as-prescribed-anxiety", "mental_health_care", 1,
+              base_answers(prescribed="esketamine", outside_prescription="no",
+                           a_nervous="nearly_every_day", a_worry="not_at_all")),
+    path_case("no-use-trauma", "mental_health_care", 2,
+              no_use_answers(t_event="yes", t_intrusion="yes", t_avoid="yes", t_guard="yes",
+                             t_numb="no", t_guilt="no")),
+    path_case("no-use-suicide-risk", "mental_health_care", 3,
+              no_use_answers(s_wish_dead="yes", s_now="no")),
     path_case("mood", "dual_diagnosis", 0,
               base_answers(m_interest="most_days", m_down="several_days")),
     path_case("anxiety", "dual_diagnosis", 1,
@@ -538,6 +575,25 @@ PATH_NEGATIVE_CASES = [
               base_answers(past_treatment=["outpatient"], relapsed="no", **SEVERE)),
     path_case("severe-relapsed-no-outpatient", "residential", 1,
               base_answers(past_treatment=["peer_group"], relapsed="yes", **SEVERE)),
+    path_case("as-prescribed", "prescriber_review", None,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no")),
+    path_case("user-with-low-mood", "mental_health_care", None,
+              base_answers(m_interest="most_days", m_down="several_days")),
+    path_case("no-use-low-mood", "dual_diagnosis", None,
+              no_use_answers(m_interest="most_days", m_down="several_days")),
+    path_case("as-prescribed-low-mood", "dual_diagnosis", None,
+              base_answers(prescribed="at_home", outside_prescription="no",
+                           m_interest="most_days", m_down="several_days")),
+    path_case("as-prescribed-lasting-psychosis", "supervised_withdrawal", None,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no",
+                           symptoms=["lasting_psychosis"])),
+    path_case("as-prescribed", "brief_advice", None,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no")),
+    path_case("as-prescribed-no-support-person", "peer_support", None,
+              base_answers(prescribed="infusion_clinic", outside_prescription="no",
+                           support_person="no", relapsed="yes")),
+    path_case("no-use-no-support-person", "peer_support", None,
+              no_use_answers(support_person="no")),
     path_case("mood-score-2", "dual_diagnosis", None,
               base_answers(m_interest="several_days", m_down="several_days")),
     path_case("mild", "outpatient_aftercare", None, base_answers(**MILD)),

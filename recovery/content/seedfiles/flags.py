@@ -7,6 +7,8 @@ from pydantic import BeforeValidator
 
 from recovery.content.model import (
     FLAG_KINDS,
+    INTERACTION_TELL_WHO,
+    TELL_WHO,
     URGENCIES,
     Flag,
     Questionnaire,
@@ -35,7 +37,8 @@ class FlagShape(Shape):
     when: RawCondition
     because: Text
     urgency: Annotated[str | None, BeforeValidator(one_of(URGENCIES))] = None
-    tell_doctor: Text = ""
+    tell_doctor: Text = ""  # what to tell them
+    tell_who: Annotated[str, BeforeValidator(one_of(TELL_WHO))] = "doctor"  # whom to tell
     counselor: Text = ""  # what the counselor should do (counselor mode)
 
 
@@ -56,7 +59,7 @@ def read_flags(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...
             id=flag.id, kind=flag.kind, title=flag.title, text=flag.text,
             when=reader.read(flag.when, (*at, "when")), because=flag.because,
             urgency=flag.urgency or "routine", tell_doctor=flag.tell_doctor,
-            counselor=flag.counselor))
+            tell_who=flag.tell_who, counselor=flag.counselor))
         unique(numbered(("flags",), (f.id for f in flags)), "flag")
     return tuple(flags)
 
@@ -68,3 +71,9 @@ def check_flag(flag: FlagShape, at: Loc) -> None:
     if flag.kind == "crisis" and not flag.counselor:
         raise SeedProblem(at, "a crisis flag needs a 'counselor' text (what to do in counselor "
                           "mode)")
+    # A medicine interaction is only useful if it says who can act on it, and what to say.
+    if flag.kind == "interaction" and (flag.tell_who not in INTERACTION_TELL_WHO
+                                       or not flag.tell_doctor):
+        raise SeedProblem(at, "an interaction flag needs 'tell_who' (one of "
+                          f"{', '.join(INTERACTION_TELL_WHO)}) and 'tell_doctor' (what to tell "
+                          "them)")

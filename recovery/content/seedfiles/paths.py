@@ -1,9 +1,11 @@
 """paths.yaml: the treatment paths suggested by answers, scores and flags. A path may only read
 paths listed before it. Paths are ranked in the order listed, except that a path's optional
-`rank_above` moves it above paths listed before it when its condition holds (with a reason)."""
+`rank_above` moves it above paths listed before it when its condition holds (with a reason). Its optional
+`applies_when` says who it is for at all (read like a rule); its rules say why it is suggested."""
 
 from typing import Any
 
+from recovery.content.conditions import Always
 from recovery.content.model import (
     Flag,
     PathRule,
@@ -22,7 +24,7 @@ from recovery.content.reading import (
     unique,
     validate,
 )
-from recovery.content.references import ConditionReader, RawCondition
+from recovery.content.references import ConditionReader, OptionalCondition, RawCondition
 from recovery.strict import Loc
 
 
@@ -43,6 +45,7 @@ class PathShape(Shape):
     summary: Text
     rules: Entries[RuleShape]
     rank_above: RankAboveShape | None = None
+    applies_when: OptionalCondition = None
 
 
 class PathsFile(Shape):
@@ -62,8 +65,11 @@ def read_paths(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...
                       for i, rule in enumerate(path.rules))
         rank_above = (read_rank_above(path.rank_above, (*at, "rank_above"), reader)
                       if path.rank_above else None)
+        applies_when = (Always() if path.applies_when is None
+                        else reader.read(path.applies_when, (*at, "applies_when")))
         paths.append(TreatmentPath(id=path.id, title=path.title, summary=path.summary,
-                                   rules=rules, rank_above=rank_above))
+                                   rules=rules, rank_above=rank_above,
+                                   applies_when=applies_when))
         unique(numbered(("paths",), (p.id for p in paths)), "path")
     return tuple(paths)
 
