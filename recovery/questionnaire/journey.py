@@ -82,16 +82,26 @@ def may_open(content: Content, step: Step, current: Answers) -> bool:
 
 
 def position(content: Content, step: Step, current: Answers) -> tuple[int, int] | None:
-    """(k, n) for "step k of n" if the person may open `step` now, else None.
-
-    A step whose skip logic reads questions not yet answered is counted as if it will show, so
-    n can only shrink as the person goes on: a form that gets shorter feels better than one
-    that keeps growing."""
+    """(k, n) for "step k of n" if the person may open `step` now, else None."""
     if not may_open(content, step, current):
         return None
-    counted = [other.id for other in content.questionnaire.steps
-               if other.show_if.answer_refs() - current.keys() or is_step_visible(other, current)]
+    counted = counted_steps(content, current)
     return counted.index(step.id) + 1, len(counted)
+
+
+def counted_steps(content: Content, current: Answers) -> list[str]:
+    """The steps that show, and those that may still show: a step whose skip logic reads a
+    question not yet answered on a page still to come is counted as if it will show, so n can
+    only shrink as the person goes on (a form that gets shorter feels better than one that keeps
+    growing). A question on a skipped page will never be answered, so it doesn't count: after
+    "I don't use any", the pages about use drop out of n at once."""
+    may_be_answered: set[str] = set()
+    counted: list[str] = []
+    for other in content.questionnaire.steps:
+        if other.show_if.answer_refs() & may_be_answered or is_step_visible(other, current):
+            counted.append(other.id)
+            may_be_answered |= {item.id for item in other.items if item.id not in current}
+    return counted
 
 
 def is_complete(content: Content, current: Answers) -> bool:

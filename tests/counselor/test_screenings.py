@@ -221,6 +221,35 @@ def test_the_review_and_saved_pages_give_the_counselor_the_words_for_counselors(
         assert '<p class="lead"></p>' not in page.get_data(as_text=True)
 
 
+NON_USER = {"substance": "no_use", "m_interest": "most_days", "m_down": "several_days",
+            **{k: LOW_RISK[k] for k in ("a_nervous", "a_worry", "t_event", "s_wish_dead",
+                                        "s_better_off", "s_thoughts_week", "s_attempt_ever",
+                                        "housing", "support_person")}}
+
+
+def test_a_client_who_does_not_use_any_is_screened_for_mood_and_safety_only(
+        app: Flask, casey: FlaskClient, client_id: int, db_session: Session) -> None:
+    """The first step's "I don't use any" works in counselor mode as in the self-screening,
+    and neither the result nor the plan made from it suggests treatment for substance use."""
+    record_answers(casey, client_id, NON_USER)
+    review = text(casey.get(f"{base(client_id)}/screenings/new/result"))
+    assert "Care for your mood, worry or a hard experience" in review
+    with app.app_context():
+        content = current_content()
+    about_use = [p for p in content.paths if p.id in ("brief_advice", "dual_diagnosis",
+                                                      "peer_support", "outpatient_aftercare")]
+    for path in about_use:
+        assert path.title not in review
+
+    screening_id = save_screening_from_review(casey, client_id)
+    assert one_screening(db_session).answers == NON_USER
+    plan_id = make_plan(casey, client_id, screening_id)
+    plan = text(casey.get(f"{base(client_id)}/plans/{plan_id}"))
+    assert content.plan.next_steps["mental_health_care"] in plan
+    for path in about_use:
+        assert content.plan.next_steps[path.id] not in plan
+
+
 def test_steps_refuse_bad_answers_and_keep_nothing(casey: FlaskClient, client_id: int,
                                                    db_session: Session) -> None:
     casey.post(f"{base(client_id)}/screenings/new/start")
