@@ -19,8 +19,8 @@ from tests.browser.flows import (
 )
 from tests.browser.harness import Journey, visible_text
 
-LOW_RISK_STEPS = ["substance", "pattern", "checklist", "other_substances", "body", "mood",
-                  "safety", "situation"]
+LOW_RISK_STEPS = ["substance", "recent_use", "pattern", "checklist", "other_substances", "body",
+                  "mood", "safety", "situation"]
 
 
 def test_screening_to_plan_and_each_pdf(page: Page, journey: Callable[[str], Journey],
