@@ -196,6 +196,23 @@ def test_cli(app: Flask, runner: FlaskCliRunner, person: Person) -> None:
     assert all("tell_who" in flag for flag in flags.values())
 
 
+def test_whom_to_tell_is_kept_with_a_saved_result(content: Content) -> None:
+    on_an_ssri = next(p for p in PEOPLE if "interaction_antidepressant" in p.flags)
+    result = screen(on_an_ssri.answers, content)
+    saved = json.loads(json.dumps(result.to_dict()))
+    [antidepressant] = [f for f in saved["flags"] if f["id"] == "interaction_antidepressant"]
+    assert antidepressant["tell_who"] == "prescriber"
+
+    again = ScreeningResult.from_dict(saved)
+    assert again.flags == result.flags
+    assert next(f for f in again.flags if f.id == antidepressant["id"]).tell_whom == (
+        "your prescriber")
+    # A result saved before flags said whom to tell speaks to the doctor, as it did then.
+    del antidepressant["tell_who"]
+    older = ScreeningResult.from_dict(saved)
+    assert {f.tell_whom for f in older.flags if f.id == antidepressant["id"]} == {"the doctor"}
+
+
 def test_the_table_covers_non_users_patients_and_use_beyond_the_prescription() -> None:
     assert len(PEOPLE) >= 12
     substances = [p.answers["substance"] for p in PEOPLE]
