@@ -97,8 +97,8 @@ KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "
                      id="meeting-removed"),
         pytest.param(lambda d: dataclasses.replace(d, next_steps=d.next_steps[1:]),
                      [Change("Treatment next steps", "removed",
-                             "Book a time with your prescriber and tell them how you have "
-                             "really been taking ketamine.")], id="next-step-removed"),
+                             "Ask for a service that treats mood, anxiety or trauma together "
+                             "with substance use.")], id="next-step-removed"),
         pytest.param(lambda d: dataclasses.replace(d, medical=d.medical[1:]),
                      [Change("When to get medical help", "removed", KETAMINE_RED_FLAG)],
                      id="red-flag-removed"),

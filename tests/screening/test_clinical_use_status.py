@@ -92,9 +92,15 @@ PEOPLE = [
            ["mental_health_care", "exercise_nutrition"],
            "Thoughts of suicide right now are an emergency (§5.4-5.6).", crisis="emergency"),
     Person("doesn't use any, nobody to turn to, might lose their home",
-           no_use(housing="unstable", support_person="no"), set(), ["exercise_nutrition"],
-           "Peer groups such as NA or SMART Recovery are for substance use (§7.3), so they are "
-           "not a non-user's support."),
+           no_use(housing="unstable", support_person="no"), set(),
+           ["housing_support", "exercise_nutrition"],
+           "Housing help at any severity (§9), but peer groups such as NA or SMART Recovery are "
+           "for substance use (§7.3), so they are not a non-user's support."),
+    Person("doesn't use any, has wished they were dead, might lose their home",
+           no_use(s_wish_dead="yes", s_now="no", housing="unstable"), {"suicide_risk"},
+           ["mental_health_care", "housing_support", "exercise_nutrition"],
+           "A positive suicide screen puts mental-health care first (§5.6, §9), above housing "
+           "help.", crisis="today"),
     Person("ketamine infusions for depression, only as prescribed, needs more than at first",
            patient("infusion_clinic", c_tolerance="yes", readiness="not_ready"),
            {"as_prescribed", "therapy_session_safety"}, ["exercise_nutrition"],
@@ -155,8 +161,9 @@ PEOPLE = [
            "breathing (§8.2, §8.5): that is not the prescription.", checklist="none"),
     Person("recreational ketamine, two areas of the checklist (a control: help stays)",
            ketamine(c_more_than_meant="yes", c_cut_down="yes"), set(),
-           ["brief_advice", "peer_support", "mindfulness", "exercise_nutrition"],
-           "2-3 areas: brief intervention, self-help and monitoring (§1.3, §9).",
+           ["cbt", "brief_advice", "peer_support", "mindfulness", "exercise_nutrition"],
+           "2-3 areas: brief intervention, self-help and monitoring (§1.3, §9); getting ready "
+           "to change, so CBT's skills too.",
            checklist="mild"),
 ]
 IDS = [person.who for person in PEOPLE]
@@ -180,6 +187,9 @@ def test_engine(content: Content, person: Person) -> None:
     assert not person.asked_not & result.answers.keys()
     for flag in result.flags_of("interaction"):
         assert flag.tell_who in INTERACTION_TELL_WHO and flag.tell_doctor, flag.id
+    # Use beyond the prescription is named in the result's first lines too.
+    assert ("beyond_prescription" in {h.id for h in result.harms}) is (
+        "beyond_prescription" in person.flags)
 
 
 @pytest.mark.parametrize("person", PEOPLE, ids=IDS)

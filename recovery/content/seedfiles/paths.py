@@ -1,7 +1,8 @@
 """paths.yaml: the treatment paths suggested by answers, scores and flags. A path may only read
 paths listed before it. Paths are ranked in the order listed, except that a path's optional
-`rank_above` moves it above paths listed before it when its condition holds (with a reason). Its optional
-`applies_when` says who it is for at all (read like a rule); its rules say why it is suggested."""
+`rank_above` moves it above paths listed before it when its condition holds (with a reason).
+Its optional `applies_when` says who it is for at all (read like a rule); its rules say why it
+is suggested."""
 
 from typing import Any
 
