@@ -3,8 +3,9 @@ described person, with what a careful clinician would expect and why. Anchors ar
 shared/reference/clinical-facts.md.
 
 Who sees it: someone not ready to change, or not sure, who has used in the past year; anyone who
-used in the past month (they are using until they stop). Never someone who takes a prescribed
-medicine only as prescribed (their treatment's aftercare applies, principle 1). Crisis help
+used in the past month (they are using until they stop). Never someone who doesn't use any
+(principle 2), nor someone who takes a prescribed medicine only as prescribed (their treatment's
+aftercare applies, principle 1). Crisis help
 doesn't hide it: the page shows crisis help first and this as well.
 """
 
@@ -61,6 +62,11 @@ PEOPLE = [
            None, (),
            "Prescribed use as prescribed is not an addiction; the treatment's aftercare applies "
            "(§1, principle 1)."),
+    Person("Doesn't use any drugs or alcohol (use answers left from going back are dropped)",
+           {"substance": "no_use", "last_use": "past_week", "readiness": "not_ready"},
+           None, (),
+           "Not using is an answer (principle 2): there is nothing to make safer, and street-use "
+           "advice would read as if they did."),
     Person("Clinic infusions, plus extra ketamine on the side, not ready to change",
            {"prescribed": "infusion_clinic", "outside_prescription": "yes",
             "last_use": "past_week", "readiness": "not_ready"},

@@ -190,6 +190,10 @@ def test_engine(content: Content, person: Person) -> None:
     # Use beyond the prescription is named in the result's first lines too.
     assert ("beyond_prescription" in {h.id for h in result.harms}) is (
         "beyond_prescription" in person.flags)
+    # No safer-use guide for someone who doesn't use, or takes a medicine only as prescribed.
+    answers = person.answers
+    if answers["substance"] == "no_use" or answers.get("outside_prescription") == "no":
+        assert result.safer_use is None
 
 
 @pytest.mark.parametrize("person", PEOPLE, ids=IDS)
@@ -254,6 +258,7 @@ def test_no_rule_about_changing_use_fires_for_someone_who_does_not_use(
         result = screen(random_non_user(content, rng), content)
         assert not CHANGING_USE & {p.id for p in result.paths}, result.answers
         assert not result.severity.is_applicable
+        assert result.safer_use is None, result.answers  # nothing to make safer
 
 
 # --- the plan built from these answers -------------------------------------------------------
