@@ -79,30 +79,30 @@ def unknown_counselor_key(data: Any) -> None:
 
 
 @pytest.mark.parametrize(("change", "place", "message"), [
-    pytest.param(unmarked_promise, "steps[6].intro",
+    pytest.param(unmarked_promise, "steps[7].intro",
                  "'only you can' is untrue for a client a counselor screens, who is named on "
                  "the record: mark 'intro' self_only and give counselors their own words under "
                  "counselor:", id="unmarked-promise"),
-    pytest.param(marked_without_counselor_words, "steps[5]",
+    pytest.param(marked_without_counselor_words, "steps[6]",
                  "'intro' is marked self_only: give counselors their own words for it under "
                  "counselor: intro", id="marked-without-counselor-words"),
-    pytest.param(counselor_words_not_marked, "steps[6].counselor.intro",
+    pytest.param(counselor_words_not_marked, "steps[7].counselor.intro",
                  "only words marked self_only get counselor words: add 'intro' to self_only",
                  id="counselor-words-not-marked"),
-    pytest.param(marked_but_nothing_to_replace, "steps[5].items[1].self_only",
+    pytest.param(marked_but_nothing_to_replace, "steps[6].items[1].self_only",
                  "'hint' is marked self_only, but there is no hint to replace",
                  id="marked-but-nothing-to-replace"),
     pytest.param(untrue_counselor_words, "steps[0].counselor.intro",
                  "'anonymous' is untrue for a client a counselor screens, who is named on the "
                  "record: reword it", id="untrue-counselor-words"),
-    pytest.param(promise_in_a_hint, "steps[3].items[1].hint",
+    pytest.param(promise_in_a_hint, "steps[4].items[1].hint",
                  "'nobody else' is untrue for a client", id="promise-in-a-hint"),
     pytest.param(promise_in_an_option, "steps[0].items[0].options[6].label",
                  "'in this browser' is untrue for a client a counselor screens, who is named on "
                  "the record: reword it", id="promise-in-an-option"),
-    pytest.param(unknown_self_only_field, "steps[6].self_only[0]",
+    pytest.param(unknown_self_only_field, "steps[7].self_only[0]",
                  "'title' is not one of intro", id="unknown-self-only-field"),
-    pytest.param(unknown_counselor_key, "steps[5].items[1].counselor",
+    pytest.param(unknown_counselor_key, "steps[6].items[1].counselor",
                  "unknown key 'txt' (allowed: hint, text)", id="unknown-counselor-key"),
 ])
 def test_untrue_wording_stops_start_up_with_file_and_place(
