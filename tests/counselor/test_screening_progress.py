@@ -25,8 +25,8 @@ from tests.counselor.test_screenings import AT_RISK, INPUT_RE, LOW_RISK, base, c
 __all__ = ["client_id"]  # the fixture, shared with test_screenings
 
 # Steps up to and including the safety questions: a screening cut short mid-conversation.
-UNTIL_SAFETY = ("substance", "pattern", "checklist", "other_substances", "mixing", "body",
-                "mood", "trauma", "safety")
+UNTIL_SAFETY = ("substance", "recent_use", "pattern", "checklist", "other_substances", "mixing",
+                "body", "mood", "trauma", "safety")
 
 
 def answer_steps(browser: FlaskClient, client_id: int, answers: Mapping[str, Any],
@@ -113,20 +113,20 @@ def test_a_screening_in_progress_is_one_counselors_and_one_clients(
         casey: FlaskClient, client_id: int, other: Account, sign_in: Callable[..., FlaskClient],
         db_session: Session) -> None:
     assert casey.post(f"{base(client_id)}/shares", data={"email": other.email}).status_code == 303
-    answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
+    answer_steps(casey, client_id, LOW_RISK, ("substance", "recent_use", "pattern"))
     olu = sign_in(other)
     # The colleague the client is shared with sees no screening in progress and can't go on
     # with Casey's; starting their own leaves Casey's as it was.
     assert "Your screening in progress" not in text(olu.get(base(client_id)))
     assert olu.get(f"{base(client_id)}/screenings/new/result").status_code == 302
-    answer_steps(olu, client_id, LOW_RISK, ("substance",))
+    answer_steps(olu, client_id, LOW_RISK, ("substance", "recent_use"))
     assert sorted(len(row.answers) for row in rows(db_session)) == [2, 7]
     assert "Your screening in progress" in text(casey.get(base(client_id)))
 
 
 def test_discarding_from_the_client_page_deletes_the_answers(
         casey: FlaskClient, client_id: int, db_session: Session) -> None:
-    answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
+    answer_steps(casey, client_id, LOW_RISK, ("substance", "recent_use", "pattern"))
     page = casey.get(base(client_id))
     assert f'href="{base(client_id)}/screenings/new/forget">Discard' in page.get_data(as_text=True)
     confirm = text(casey.get(f"{base(client_id)}/screenings/new/forget"))
@@ -140,7 +140,7 @@ def test_discarding_from_the_client_page_deletes_the_answers(
 
 def test_starting_again_starts_from_nothing(casey: FlaskClient, client_id: int,
                                             db_session: Session) -> None:
-    answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
+    answer_steps(casey, client_id, LOW_RISK, ("substance", "recent_use", "pattern"))
     page = text(casey.get(base(client_id)))
     assert "Start again with a new screening" in page
     casey.post(f"{base(client_id)}/screenings/new/start")
@@ -151,7 +151,7 @@ def test_starting_again_starts_from_nothing(casey: FlaskClient, client_id: int,
 def test_after_its_time_a_screening_in_progress_is_gone_and_purged(
         app: Flask, casey: FlaskClient, client_id: int, counselor: Account, clock: Clock,
         db_session: Session) -> None:
-    answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
+    answer_steps(casey, client_id, LOW_RISK, ("substance", "recent_use", "pattern"))
     clock.advance(hours=23, minutes=50)
     assert login(casey, counselor).status_code == 302  # the next day's sign-in
     assert "Your screening in progress" in text(casey.get(base(client_id)))
@@ -180,7 +180,7 @@ def test_the_time_kept_is_a_setting_and_the_pages_say_it(
 
 def test_deleting_the_client_deletes_the_screening_in_progress(
         casey: FlaskClient, client_id: int, db_session: Session) -> None:
-    answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern"))
+    answer_steps(casey, client_id, LOW_RISK, ("substance", "recent_use", "pattern"))
     response = casey.post(f"{base(client_id)}/delete")
     assert response.status_code == 303, text(response)[:300]
     assert rows(db_session) == []

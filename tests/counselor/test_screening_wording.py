@@ -23,14 +23,12 @@ def test_the_steps_read_to_a_client_use_the_counselor_words(casey: FlaskClient,
                                                             client_id: int) -> None:
     first = text(casey.get(answer_steps(casey, client_id, LOW_RISK, ())))
     assert "As you agreed, what you tell me goes in your record at this service" in first
-    body_url = answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern", "checklist",
-                                                         "other_substances", "mixing"))
+    until_body = ("substance", "recent_use", "pattern", "checklist", "other_substances", "mixing")
+    body_url = answer_steps(casey, client_id, LOW_RISK, until_body)
     assert body_url.endswith("/screenings/new/body")
     body = text(casey.get(body_url))
     assert "only the counselors working with you can open" in body
-    safety_url = answer_steps(casey, client_id, LOW_RISK, ("substance", "pattern", "checklist",
-                                                           "other_substances", "mixing", "body",
-                                                           "mood"))
+    safety_url = answer_steps(casey, client_id, LOW_RISK, (*until_body, "body", "mood"))
     assert "If anything you tell me suggests" in text(casey.get(safety_url))
     for page in (first, body):
         for words in UNTRUE:
@@ -82,3 +80,15 @@ def test_the_self_screening_result_still_speaks_to_the_person(
     page = text(client.get("/screening/result"))
     assert "You said yes to <strong>" in page and "How your use looks" in page
     assert "The client" not in page
+
+
+def test_a_prescribed_treatment_reads_about_the_client(casey: FlaskClient,
+                                                        client_id: int) -> None:
+    patient = LOW_RISK | {"prescribed": "at_home", "outside_prescription": "no",
+                          "route": ["swallow"], "frequency": "weekly",
+                          "medicines": ["antidepressant"]}
+    screening_id = save_screening(casey, client_id, patient)
+    page = text(casey.get(f"{base(client_id)}/screenings/{screening_id}"))
+    assert "The client's prescribed treatment" in page
+    assert "The client can tell their prescriber:</strong> That you take ketamine" in page
+    assert "Your prescribed treatment" not in page and "Tell your prescriber" not in page
