@@ -83,6 +83,7 @@ class Questionnaire:
     steps: tuple[Step, ...]
     subject_item: str  # the item whose chosen option fills "{substance}" in question text
     subject_fallback: str  # used before the subject is known
+    subject_none: str | None = None  # the subject option that means no substance is used
 
     @cached_property
     def items(self) -> dict[str, Item]:

@@ -227,6 +227,10 @@ def path_applies_when_reads_later_path(data: Any) -> None:
     entry(data, "paths", "brief_advice")["applies_when"] = {"path": "peer_support"}
 
 
+def unknown_subject_none(data: Any) -> None:
+    data["subject_none"] = "abstinent"
+
+
 @pytest.mark.parametrize(
     ("file", "change", "place", "message"),
     [
@@ -317,6 +321,8 @@ def path_applies_when_reads_later_path(data: Any) -> None:
                      "paths[9].applies_when.path",
                      "unknown path 'peer_support' (a path may only read paths listed before it)",
                      id="path-applies-when-reads-later-path"),
+        pytest.param("questionnaire.yaml", unknown_subject_none, "subject_none",
+                     "'abstinent' is not an option of 'substance'", id="unknown-subject-none"),
     ],
 )
 def test_broken_content_names_file_and_place(seeds: Path, file: str,
@@ -480,3 +486,16 @@ def test_the_app_reads_the_same_seed_files_once(seeds: Path) -> None:
     with pytest.raises(ContentError, match="the first band must start at 0"):
         load_content_once(seeds, "US")
     assert load_content_once(SEEDS_DIR, "US") is first
+
+
+def test_the_lexicon_needs_every_substance_but_not_using_any(seeds: Path) -> None:
+    """"I don't use any" (subject_none) has nothing for the share-safe printouts to hide; without
+    the mark, lexicon.yaml would need an entry for it like a substance's."""
+    assert load_content(SEEDS_DIR).questionnaire.subject_none == "no_use"
+    edit_yaml(seeds, "questionnaire.yaml", lambda data: data.pop("subject_none"))
+
+    with pytest.raises(ContentError) as excinfo:
+        load_content(seeds)
+
+    assert (excinfo.value.file, excinfo.value.place) == ("lexicon.yaml", "substances")
+    assert "missing the questionnaire's 'no_use'" in excinfo.value.message

@@ -21,7 +21,9 @@ from recovery.planning.draft import (
 from tests.export.conftest import PdfFile
 
 SEEDS = load_content(Path(__file__).parents[2] / "seeds")
-SUBSTANCES = [o.id for o in SEEDS.questionnaire.items[SEEDS.questionnaire.subject_item].options]
+# "I don't use any" (subject_none) names no substance: nothing of it to hide.
+SUBSTANCES = [o.id for o in SEEDS.questionnaire.items[SEEDS.questionnaire.subject_item].options
+              if o.id != SEEDS.questionnaire.subject_none]
 PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 LAYOUTS = ("full", "handout", "wallet")
 PRINTED = "Printed 20 November 2026"
@@ -43,7 +45,7 @@ def substance_words() -> set[str]:
     """Every word of every substance option (id, label and in-text form), lower-case."""
     item = SEEDS.questionnaire.items[SEEDS.questionnaire.subject_item]
     words: set[str] = set()
-    for option in item.options:
+    for option in (o for o in item.options if o.id in SUBSTANCES):
         for text in (option.id, option.label, option.in_text):
             words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
     return words - ORDINARY

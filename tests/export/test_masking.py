@@ -147,6 +147,8 @@ def test_every_questionnaire_substance_has_terms(content: Content) -> None:
     substances = {t.substance for t in content.lexicon.terms}
 
     for option in item.options:
-        if option.in_text != content.questionnaire.subject_fallback:
+        if option.id == content.questionnaire.subject_none:
+            assert option.id not in substances  # "I don't use any": nothing to hide
+        elif option.in_text != content.questionnaire.subject_fallback:
             assert option.id in substances
             assert Masker(content.lexicon).mask(option.in_text) == "The substance"

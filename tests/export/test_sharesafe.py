@@ -17,11 +17,12 @@ from recovery.planning.draft import Line, PlanDraft
 
 def option_words(content: Content) -> set[str]:
     """Independently of the code under test: every word of every substance option's id and
-    in-sentence name (the fallback's "the substance" aside)."""
-    item = content.questionnaire.items[content.questionnaire.subject_item]
+    in-sentence name (the fallback's "the substance" and "I don't use any" aside)."""
+    q = content.questionnaire
+    item = q.items[q.subject_item]
     words: set[str] = set()
     for option in item.options:
-        if option.in_text != content.questionnaire.subject_fallback:
+        if option.in_text != q.subject_fallback and option.id != q.subject_none:
             named = f"{option.id} {option.in_text}"
             words.update(w.lower() for w in re.findall(r"[A-Za-z]+", named))
     return words

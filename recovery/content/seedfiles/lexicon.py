@@ -1,10 +1,11 @@
 """lexicon.yaml: the words the share-safe printouts never print, per substance (names, brand
 names, street names, slang), and the neutral wording that takes their place.
 
-Checked after the shape: every substance the questionnaire offers (but its "something else")
-has an entry and its own in-sentence name among its terms; no substance the questionnaire
-doesn't know; no term listed twice; no term longer than MAX_TERM_WORDS words; and no neutral
-wording that itself holds a term (the masking would print what it hides).
+Checked after the shape: every substance the questionnaire offers (but its "something else"
+and its answer for using none, `subject_none`) has an entry and its own in-sentence name among
+its terms; no substance the questionnaire doesn't know; no term listed twice; no term longer
+than MAX_TERM_WORDS words; and no neutral wording that itself holds a term (the masking would
+print what it hides).
 """
 
 from typing import Annotated, Any
@@ -105,7 +106,8 @@ def read_joiner(joiner: str, at: Loc) -> str:
 def check_substances(shape: LexiconFile, terms: list[tuple[LexiconTerm, Loc]],
                      questionnaire: Questionnaire) -> None:
     options = questionnaire.items[questionnaire.subject_item].options
-    known = {o.id: o for o in options if o.in_text != questionnaire.subject_fallback}
+    known = {o.id: o for o in options if o.in_text != questionnaire.subject_fallback
+             and o.id != questionnaire.subject_none}
     for substance in shape.substances:
         if substance not in known:
             raise SeedProblem(("substances", substance),

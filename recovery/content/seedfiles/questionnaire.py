@@ -107,6 +107,7 @@ class StepShape(Shape):
 class QuestionnaireFile(Shape):
     subject_item: Slug
     subject_fallback: Text
+    subject_none: Slug | None = None
     option_sets: Annotated[dict[Slug, Entries[OptionShape]], BeforeValidator(_option_sets)]
     steps: Entries[StepShape]
 
@@ -117,9 +118,9 @@ OptionSets = dict[str, list[OptionShape]]
 def read_questionnaire(data: Any) -> Questionnaire:
     shape = validate(QuestionnaireFile, data)
     steps = read_steps(shape.steps, shape.option_sets)
-    check_subject(shape.subject_item, steps)
+    check_subject(shape.subject_item, steps, shape.subject_none)
     return Questionnaire(steps=steps, subject_item=shape.subject_item,
-                         subject_fallback=shape.subject_fallback)
+                         subject_fallback=shape.subject_fallback, subject_none=shape.subject_none)
 
 
 def read_steps(shapes: list[StepShape], option_sets: OptionSets) -> tuple[Step, ...]:
@@ -200,9 +201,9 @@ def placed_options(item: ItemShape, at: Loc, option_sets: OptionSets
             for index, option in enumerate(option_sets[options])]
 
 
-def check_subject(subject: str, steps: tuple[Step, ...]) -> None:
+def check_subject(subject: str, steps: tuple[Step, ...], none: str | None = None) -> None:
     """The subject item fills "{substance}": a single choice on the first page, whose every
-    option says how it reads in a sentence."""
+    option says how it reads in a sentence; `subject_none`, if given, is one of its options."""
     all_items = {i.id: i for s in steps for i in s.items}
     if subject not in all_items or all_items[subject].kind != "single":
         raise SeedProblem(("subject_item",), f"{subject!r} must be a single-choice item")
@@ -212,3 +213,5 @@ def check_subject(subject: str, steps: tuple[Step, ...]) -> None:
         if not option.in_text:
             raise SeedProblem(("subject_item",),
                               f"option {option.id!r} of {subject!r} needs in_text")
+    if none is not None and all_items[subject].option(none) is None:
+        raise SeedProblem(("subject_none",), f"{none!r} is not an option of {subject!r}")
