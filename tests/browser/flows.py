@@ -245,7 +245,8 @@ def sign_in(page: Page, account: Account, journey: Journey | None = None) -> Non
     page.get_by_label("Email address").fill(account.email)
     page.get_by_label("Password").fill(account.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
+    # Signed in means the sign-in page is left (its "?next=" may name any page).
+    expect(page).not_to_have_url(re.compile(r"/counselor/login(\?|$)"))
 
 
 def add_client(page: Page, name: str, journey: Journey | None = None) -> str:

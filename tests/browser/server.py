@@ -91,6 +91,9 @@ def server_environment(database_url: str) -> dict[str, str]:
         "RECOVERY_COUNSELOR_IDLE_MINUTES": str(IDLE_MINUTES),
         "RECOVERY_COUNSELOR_SESSION_HOURS": str(SESSION_HOURS),
         "RECOVERY_CRISIS_LOCALE": "US",  # the crisis lines the journeys expect (988)
+        # The journeys sign in a dozen times a minute from 127.0.0.1; the per-address limit has
+        # tests of its own (tests/test_rate_limits.py, tests/counselor/signin/).
+        "RECOVERY_COUNSELOR_LOGIN_RATE_LIMIT": "1000 per minute",
         "FLASK_SKIP_DOTENV": "1",
         "PYTHONUNBUFFERED": "1",
     })
