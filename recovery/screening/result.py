@@ -8,8 +8,11 @@ default (a flag saved before `counselor` existed has no counselor text, and one 
 existed has none)."""
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from recovery.content.model import TELL_WHO
 
@@ -223,8 +226,9 @@ class ScreeningResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the answers are left out (they are stored beside it)."""
-        data = asdict(self)
-        del data["answers"]
+        # pydantic's dump is dataclasses.asdict's dict without its deep copy of every value,
+        # which was a tenth of a save's CPU time.
+        data: dict[str, Any] = _result_adapter().dump_python(self, exclude={"answers"})
         data["is_at_risk"] = self.is_at_risk
         data["notice"] = NOTICE
         return data
@@ -246,3 +250,8 @@ class ScreeningResult:
             harms=tuple(Harm.from_dict(h) for h in data.get("harms", ())),
             safer_use=(SaferUseResult.from_dict(data["safer_use"])
                        if data.get("safer_use") else None))
+
+
+@cache
+def _result_adapter() -> TypeAdapter[ScreeningResult]:
+    return TypeAdapter(ScreeningResult)
