@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from recovery.content.conditions import Evidence
-from recovery.content.model import URGENCIES, Content, Flag, Scale
+from recovery.content.model import URGENCIES, Content, Flag, Item, PathRule, Scale
 from recovery.screening.answers import AnswerContext, Answers, clean_answers
 from recovery.screening.result import (
     Cutoff,
@@ -78,18 +78,17 @@ def about_text(scale: Scale, areas: int) -> str:
     return scale.about.replace("{areas}", str(areas))
 
 
-def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResult:
-    items = ctx.content.questionnaire.items
-    cutoffs = tuple(
+def cutoffs_of(scale: Scale) -> tuple[Cutoff, ...]:
+    """Each band's range: from its `min` up to the next band's, the last one open-ended."""
+    return tuple(
         Cutoff(level=b.level, label=b.label, min=b.min,
                max=(scale.bands[i + 1].min - 1 if i + 1 < len(scale.bands) else None))
         for i, b in enumerate(scale.bands)
     )
-    if not scale.applies_when.is_true(ctx):
-        return ScaleResult(scale=scale.id, title=scale.title,
-                           about=about_text(scale, len(scale.items)),
-                           is_applicable=False, not_applicable=scale.not_applicable,
-                           cutoffs=cutoffs)
+
+
+def excluded_items(scale: Scale, ctx: ScreeningContext) -> tuple[ExcludedItems, ...]:
+    """The scale's exclusions that hold, each with only the items no earlier one left out."""
     excluded: list[ExcludedItems] = []
     excluded_ids: set[str] = set()
     for exclusion in scale.exclusions:
@@ -98,49 +97,72 @@ def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResul
             if new:
                 excluded.append(ExcludedItems(items=new, reason=exclusion.reason))
                 excluded_ids.update(new)
+    return tuple(excluded)
+
+
+def count_items(item_ids: list[str], ctx: ScreeningContext, subject: str
+                ) -> tuple[int, int, tuple[EvidenceView, ...]]:
+    """The score, the highest score possible and the answers that scored, over the items."""
+    items = ctx.content.questionnaire.items
     counted: list[EvidenceView] = []
     score = maximum = 0
-    for item_id in scale.items:
-        if item_id in excluded_ids:
-            continue
-        item = items[item_id]
+    for item in (items[item_id] for item_id in item_ids):
         maximum += max(o.score for o in item.options)
-        chosen = item.option(str(ctx.answers.get(item_id, "")))
+        chosen = item.option(str(ctx.answers.get(item.id, "")))
         if chosen and chosen.score > 0:
             score += chosen.score
-            counted.append(EvidenceView(kind="answer", ref=item_id,
+            counted.append(EvidenceView(kind="answer", ref=item.id,
                                         label=fill(item.text, subject),
                                         values=(chosen.label,), area=item.area))
+    return score, maximum, tuple(counted)
+
+
+def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResult:
+    cutoffs = cutoffs_of(scale)
+    if not scale.applies_when.is_true(ctx):
+        return ScaleResult(scale=scale.id, title=scale.title,
+                           about=about_text(scale, len(scale.items)),
+                           is_applicable=False, not_applicable=scale.not_applicable,
+                           cutoffs=cutoffs)
+    excluded = excluded_items(scale, ctx)
+    left_out = {item_id for exclusion in excluded for item_id in exclusion.items}
+    counted_ids = [item_id for item_id in scale.items if item_id not in left_out]
+    score, maximum, counted = count_items(counted_ids, ctx, subject)
     band = scale.band_for(score)
-    areas = len(scale.items) - len(excluded_ids)
-    return ScaleResult(scale=scale.id, title=scale.title, about=about_text(scale, areas),
+    return ScaleResult(scale=scale.id, title=scale.title,
+                       about=about_text(scale, len(counted_ids)),
                        is_applicable=True, score=score, max=maximum, level=band.level,
                        label=band.label, meaning=band.meaning, cutoffs=cutoffs,
-                       counted=tuple(counted), excluded=tuple(excluded))
+                       counted=counted, excluded=excluded)
 
 
 def describe(evidence: list[Evidence], ctx: ScreeningContext, subject: str
              ) -> tuple[EvidenceView, ...]:
     """Turn raw evidence into words a person can read next to a flag or path."""
-    content, views = ctx.content, []
-    items = content.questionnaire.items
-    for ev in evidence:
-        if ev.kind == "answer":
-            item = items[ev.ref]
-            labels = tuple(o.label for o in item.options if o.id in ev.values)
-            views.append(EvidenceView("answer", ev.ref, fill(item.text, subject), labels))
-        elif ev.kind in ("score", "level"):
-            scale = ctx.scales[ev.ref]
-            shown = f"{scale.score} of {scale.max} ({scale.label})"
-            views.append(EvidenceView(ev.kind, ev.ref, scale.title, (shown,)))
-        elif ev.kind == "flag":
-            flag = next(f for f in content.flags if f.id == ev.ref)
-            views.append(EvidenceView("flag", ev.ref, flag.title))
-        else:
-            path = next(p for p in content.paths if p.id == ev.ref)
-            views.append(EvidenceView("path", ev.ref, path.title))
+    views = [view_of(ev, ctx, subject) for ev in evidence]
     unique = {(v.kind, v.ref, v.values): v for v in views}  # the same answer may match twice
     return tuple(unique.values())
+
+
+def view_of(ev: Evidence, ctx: ScreeningContext, subject: str) -> EvidenceView:
+    """One piece of evidence in words: the question and answers, the score, the flag or path."""
+    if ev.kind == "answer":
+        return answer_view(ctx.content.questionnaire.items[ev.ref], ev.values, subject)
+    if ev.kind in ("score", "level"):
+        scale = ctx.scales[ev.ref]
+        shown = f"{scale.score} of {scale.max} ({scale.label})"
+        return EvidenceView(ev.kind, ev.ref, scale.title, (shown,))
+    if ev.kind == "flag":
+        flag = next(f for f in ctx.content.flags if f.id == ev.ref)
+        return EvidenceView("flag", ev.ref, flag.title)
+    path = next(p for p in ctx.content.paths if p.id == ev.ref)
+    return EvidenceView("path", ev.ref, path.title)
+
+
+def answer_view(item: Item, values: tuple[str, ...], subject: str) -> EvidenceView:
+    """The question, and the labels of the given answers in the order the question lists them."""
+    labels = tuple(o.label for o in item.options if o.id in values)
+    return EvidenceView("answer", item.id, fill(item.text, subject), labels)
 
 
 def raise_flag(flag: Flag, evidence: list[Evidence], ctx: ScreeningContext, subject: str
@@ -164,42 +186,55 @@ def evaluate(raw_answers: Mapping[str, object], content: Content, locale: str | 
     answers = clean_answers(raw_answers, content.questionnaire)
     ctx = ScreeningContext(answers, content)
     subject = subject_text(answers, content)
-
     for scale in content.scales:
         ctx.scales[scale.id] = score_scale(scale, ctx, subject)
+    flags = raise_flags(ctx, subject)
+    paths = rank(suggest_paths(ctx, subject), ctx)
+    return result_of(ctx, answers, flags, paths, subject, locale), ctx
 
+
+def raise_flags(ctx: ScreeningContext, subject: str) -> list[FlagResult]:
+    """Every flag whose rule holds (each may read the flags above it in the content)."""
     flags: list[FlagResult] = []
-    for flag in content.flags:
+    for flag in ctx.content.flags:
         evidence = flag.when.check(ctx)
         if evidence is not None:
             ctx.flags.add(flag.id)
             flags.append(raise_flag(flag, evidence, ctx, subject))
     # Crisis help always comes first, then the most urgent; content order breaks ties.
     flags.sort(key=lambda f: (f.kind != "crisis", URGENCIES.index(f.urgency)))
+    return flags
 
-    paths = rank(suggest_paths(ctx, subject), ctx)
-    what_matters = priorities(content, flags, paths, subject)
-    crisis = [f for f in flags if f.kind == "crisis"]
-    crisis_level = crisis[0].urgency if crisis else "none"
-    subject_item = content.questionnaire.items[content.questionnaire.subject_item]
-    subject_option = subject_item.option(str(answers[subject_item.id]))
-    result = ScreeningResult(
+
+def result_of(ctx: ScreeningContext, answers: Answers, flags: list[FlagResult],
+              paths: tuple[PathResult, ...], subject: str, locale: str | None
+              ) -> ScreeningResult:
+    """The scored context's result, with its opening (what matters most, the harms named)."""
+    content = ctx.content
+    substance = str(answers[content.questionnaire.subject_item])
+    return ScreeningResult(
         content_version=content.version,
-        substance=str(answers[subject_item.id]),
-        substance_label=subject_option.label if subject_option else subject,
+        substance=substance,
+        substance_label=substance_label(substance, content, subject),
         substance_text=subject,
         severity=ctx.scales[content.severity_scale],
         scores=tuple(s for sid, s in ctx.scales.items() if sid != content.severity_scale),
-        crisis_level=crisis_level,
+        crisis_level=next((f.urgency for f in flags if f.kind == "crisis"), "none"),
         flags=tuple(flags),
-        paths=tuple(paths),
+        paths=paths,
         answers=answers,
         crisis_locale=content.crisis_locale(locale).id,
-        what_matters=what_matters,
+        what_matters=priorities(content, flags, paths, subject),
         harms=named_harms(ctx, subject),
-        safer_use=safer_use(ctx, subject, str(answers[subject_item.id])),
+        safer_use=safer_use(ctx, subject, substance),
     )
-    return result, ctx
+
+
+def substance_label(substance: str, content: Content, subject: str) -> str:
+    """The chosen option's label, as the questionnaire shows it (else the subject's text)."""
+    questionnaire = content.questionnaire
+    option = questionnaire.items[questionnaire.subject_item].option(substance)
+    return option.label if option else subject
 
 
 def suggest_paths(ctx: ScreeningContext, subject: str) -> list[PathResult]:
@@ -208,17 +243,19 @@ def suggest_paths(ctx: ScreeningContext, subject: str) -> list[PathResult]:
     for path in ctx.content.paths:
         if not path.applies_when.is_true(ctx):
             continue  # not for this person, whatever its rules say
-        reasons = []
-        for rule in path.rules:
-            evidence = rule.when.check(ctx)
-            if evidence is not None:
-                reasons.append(PathReason(because=rule.because,
-                                          evidence=describe(evidence, ctx, subject)))
+        reasons = reasons_of(path.rules, ctx, subject)
         if reasons:
             ctx.paths.add(path.id)
             paths.append(PathResult(id=path.id, rank=len(paths) + 1, title=path.title,
-                                    summary=path.summary, reasons=tuple(reasons)))
+                                    summary=path.summary, reasons=reasons))
     return paths
+
+
+def reasons_of(rules: tuple[PathRule, ...], ctx: ScreeningContext, subject: str
+               ) -> tuple[PathReason, ...]:
+    """Each rule that holds, with the answers that make it hold."""
+    return tuple(PathReason(because=rule.because, evidence=describe(evidence, ctx, subject))
+                 for rule in rules if (evidence := rule.when.check(ctx)) is not None)
 
 
 def rank(paths: list[PathResult], ctx: ScreeningContext) -> tuple[PathResult, ...]:
@@ -286,9 +323,7 @@ def safer_use(ctx: ScreeningContext, subject: str, substance: str) -> SaferUseRe
     guide = content.guide_for(substance)
     if guide is None or content.unless.is_true(ctx):
         return None
-    reasons = tuple(PathReason(because=rule.because, evidence=describe(evidence, ctx, subject))
-                    for rule in content.rules
-                    if (evidence := rule.when.check(ctx)) is not None)
+    reasons = reasons_of(content.rules, ctx, subject)
     if not reasons:
         return None
     return SaferUseResult(title=fill(guide.title, subject), intro=fill(content.intro, subject),
