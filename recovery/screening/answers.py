@@ -78,23 +78,28 @@ def check_item(item: Item, value: object, answers: Mapping[str, str | list[str]]
     """Return a message if `value` is not a valid answer to `item`, else None."""
     allowed = {o.id for o in visible_options(item, answers)}
     if item.is_multiple:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "expected a list of option ids"
-        if not value:
-            return "choose at least one option" if item.is_required else None
-        unknown = [v for v in value if v not in allowed]
-        if unknown:
-            return f"not an option here: {', '.join(sorted(set(unknown)))[:200]}"
-        if len(set(value)) != len(value):
-            return "an option is chosen twice"
-        exclusive = [o.label for o in item.options if o.is_exclusive and o.id in value]
-        if exclusive and len(value) > 1:
-            return f"'{exclusive[0]}' can't be combined with other choices"
-        return None
+        return check_choices(item, value, allowed)
     if not isinstance(value, str):
         return "expected an option id"
     if value not in allowed:
         return f"not an option here: {value[:60]}"
+    return None
+
+
+def check_choices(item: Item, value: object, allowed: set[str]) -> str | None:
+    """Return a message if `value` is not a valid answer to a multiple choice, else None."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "expected a list of option ids"
+    if not value:
+        return "choose at least one option" if item.is_required else None
+    unknown = [v for v in value if v not in allowed]
+    if unknown:
+        return f"not an option here: {', '.join(sorted(set(unknown)))[:200]}"
+    if len(set(value)) != len(value):
+        return "an option is chosen twice"
+    exclusive = [o.label for o in item.options if o.is_exclusive and o.id in value]
+    if exclusive and len(value) > 1:
+        return f"'{exclusive[0]}' can't be combined with other choices"
     return None
 
 
@@ -105,27 +110,46 @@ def clean_answers(raw: Mapping[str, object], q: Questionnaire) -> Answers:
     required visible questions are errors. Answers to questions that the skip logic hides are
     dropped, so a changed early answer never leaves stale answers behind.
     """
+    check_size(raw)
+    problems = [Problem(str(key)[:60], "unknown question id") for key in raw if key not in q.items]
+    clean: Answers = {}
+    for step in q.steps:
+        problems.extend(clean_step(step, raw, clean))
+    if problems:
+        raise AnswerError(problems)
+    return clean
+
+
+def check_size(raw: object) -> None:
+    """Raise AnswerError unless `raw` is a mapping of at most MAX_ITEMS answers."""
     if not isinstance(raw, Mapping):
         raise AnswerError([Problem("", "answers must be an object of item id -> value")])
     if len(raw) > MAX_ITEMS:
         raise AnswerError([Problem("", f"too many answers ({len(raw)})")])
-    items = q.items
-    problems = [Problem(str(key)[:60], "unknown question id") for key in raw if key not in items]
-    clean: Answers = {}
-    for step in q.steps:
-        if not step.show_if.is_true(AnswerContext(clean)):
-            continue
-        for item in visible_items(step, clean):
-            if item.id not in raw or raw[item.id] in (None, "", []):
-                if item.is_required:
-                    problems.append(Problem(item.id, "an answer is required"))
-                continue
-            value = raw[item.id]
-            message = check_item(item, value, clean)
-            if message:
-                problems.append(Problem(item.id, message))
-            else:
-                clean[item.id] = list(value) if isinstance(value, list) else str(value)
-    if problems:
-        raise AnswerError(problems)
-    return clean
+
+
+def clean_step(step: Step, raw: Mapping[str, object], clean: Answers) -> list[Problem]:
+    """The problems with the step's answers if the answers so far show the step. Its valid
+    answers are added to `clean` on the way, for the skip logic of the questions after them."""
+    if not step.show_if.is_true(AnswerContext(clean)):
+        return []
+    problems = []
+    for item in visible_items(step, clean):
+        value = raw.get(item.id)
+        message = answer_problem(item, value, clean)
+        if message:
+            problems.append(Problem(item.id, message))
+        elif not is_unanswered(value):
+            clean[item.id] = list(value) if isinstance(value, list) else str(value)
+    return problems
+
+
+def answer_problem(item: Item, value: object, answers: Answers) -> str | None:
+    """What is wrong with the answer to a visible question, a missing one included, or None."""
+    if is_unanswered(value):
+        return "an answer is required" if item.is_required else None
+    return check_item(item, value, answers)
+
+
+def is_unanswered(value: object) -> bool:
+    return value in (None, "", [])
