@@ -110,12 +110,7 @@ def history_charts(points: Sequence[HistoryPoint]) -> HistoryCharts:
         raise ValueError("no screenings to chart")
     ordered = sorted(points, key=lambda p: p.taken_at)
     start, end = time_domain(ordered[0].taken_at, ordered[-1].taken_at)
-    span = (end - start).total_seconds()
-
-    def x_at(moment: datetime) -> float:
-        share = (moment - start).total_seconds() / span
-        return round(LEFT + INSET + share * (RIGHT - LEFT - 2 * INSET), 1)
-
+    x_at = x_scale(start, end)
     return HistoryCharts(
         width=WIDTH, left=LEFT, right=RIGHT, font_size=FONT_SIZE,
         x_ticks=tuple(Tick(x_at(moment), label, label_inside(x_at(moment), label))
@@ -127,6 +122,17 @@ def history_charts(points: Sequence[HistoryPoint]) -> HistoryCharts:
 
 
 # --- The time axis -----------------------------------------------------------------------------
+
+
+def x_scale(start: datetime, end: datetime) -> XAt:
+    """Where a moment from `start` to `end` goes across the charts, inside their insets."""
+    span = (end - start).total_seconds()
+
+    def x_at(moment: datetime) -> float:
+        share = (moment - start).total_seconds() / span
+        return round(LEFT + INSET + share * (RIGHT - LEFT - 2 * INSET), 1)
+
+    return x_at
 
 
 def time_domain(first: datetime, last: datetime) -> tuple[datetime, datetime]:
@@ -155,19 +161,24 @@ def time_ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
 def tick_moments(start: datetime, end: datetime, count: int, unit: str) -> Iterator[datetime]:
     """Every `count` days (at midday: the label names the day), months or years (their first
     day) from `start`, stopping after MAX_TIME_TICKS + 1 so a fine step costs nothing."""
-    moment = start.astimezone(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
-    if unit == "day":
-        moment += timedelta(days=1) if moment < start else timedelta()
-    else:
-        moment = moment.replace(day=1, hour=0)
-        while moment < start or not on_step(moment, count, unit):
-            moment = add_months(moment, 1)
+    moment = first_tick(start, count, unit)
     for _ in range(MAX_TIME_TICKS + 1):
         if moment > end:
             return
         yield moment
         moment = (moment + timedelta(days=count) if unit == "day"
                   else add_months(moment, count * (12 if unit == "year" else 1)))
+
+
+def first_tick(start: datetime, count: int, unit: str) -> datetime:
+    """The first tick from `start` on: a midday, or the first of a month that is on the step."""
+    moment = start.astimezone(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return moment + timedelta(days=1) if moment < start else moment
+    moment = moment.replace(day=1, hour=0)
+    while moment < start or not on_step(moment, count, unit):
+        moment = add_months(moment, 1)
+    return moment
 
 
 def on_step(moment: datetime, count: int, unit: str) -> bool:
