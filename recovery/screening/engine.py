@@ -118,22 +118,26 @@ def count_items(item_ids: list[str], ctx: ScreeningContext, subject: str
 
 
 def score_scale(scale: Scale, ctx: ScreeningContext, subject: str) -> ScaleResult:
-    cutoffs = cutoffs_of(scale)
     if not scale.applies_when.is_true(ctx):
-        return ScaleResult(scale=scale.id, title=scale.title,
-                           about=about_text(scale, len(scale.items)),
-                           is_applicable=False, not_applicable=scale.not_applicable,
-                           cutoffs=cutoffs)
+        return not_applicable(scale)
     excluded = excluded_items(scale, ctx)
     left_out = {item_id for exclusion in excluded for item_id in exclusion.items}
     counted_ids = [item_id for item_id in scale.items if item_id not in left_out]
     score, maximum, counted = count_items(counted_ids, ctx, subject)
     band = scale.band_for(score)
     return ScaleResult(scale=scale.id, title=scale.title,
-                       about=about_text(scale, len(counted_ids)),
+                       about=about_text(scale, len(scale.items) - len(left_out)),
                        is_applicable=True, score=score, max=maximum, level=band.level,
-                       label=band.label, meaning=band.meaning, cutoffs=cutoffs,
+                       label=band.label, meaning=band.meaning, cutoffs=cutoffs_of(scale),
                        counted=counted, excluded=excluded)
+
+
+def not_applicable(scale: Scale) -> ScaleResult:
+    """A scale that isn't for this person: no score, and its text saying so instead."""
+    return ScaleResult(scale=scale.id, title=scale.title,
+                       about=about_text(scale, len(scale.items)),
+                       is_applicable=False, not_applicable=scale.not_applicable,
+                       cutoffs=cutoffs_of(scale))
 
 
 def describe(evidence: list[Evidence], ctx: ScreeningContext, subject: str
