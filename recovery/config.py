@@ -175,7 +175,15 @@ class ConfigError(RuntimeError):
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill `app.config` in precedence order and refuse to run with an unusable secret key."""
     os.makedirs(app.instance_path, exist_ok=True)
+    read_instance_settings(app)
+    read_environment(app)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    check_settings(app)
 
+
+def read_instance_settings(app: Flask) -> None:
+    """The defaults, then instance/secret_key, then instance/config.py."""
     app.config.from_object(Defaults)
     app.config["DATABASE_URL"] = default_database_url(app.instance_path)
 
@@ -185,6 +193,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
 
     app.config.from_pyfile("config.py", silent=True)
 
+
+def read_environment(app: Flask) -> None:
+    """DATABASE_URL, then every RECOVERY_* variable (over the instance's settings)."""
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
 
@@ -194,9 +205,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     if raw_secret is not None:
         app.config["SECRET_KEY"] = raw_secret
 
-    if test_config is not None:
-        app.config.from_mapping(test_config)
 
+def check_settings(app: Flask) -> None:
+    """Raise ConfigError, saying what to change, for the first setting that can't be used."""
     check_secret_key(app)
     check_retention_days(app)
     check_time_zone(app)
@@ -262,13 +273,20 @@ def check_secret_key(app: Flask) -> None:
         return
     raise ConfigError(
         f"Refusing to start: {problem}. Sessions and CSRF tokens would be forgeable.\n"
+        + secret_key_fixes(app.instance_path)
+    )
+
+
+def secret_key_fixes(instance_path: str) -> str:
+    """The ways to give the app a usable secret key, for the message that refuses to start."""
+    return (
         "Fix it in one of these ways:\n"
         "  - run ./scripts/run (creates instance/secret_key on first start), or\n"
         "  - run `python -m recovery.config ensure-secret-key` then"
         " `flask --app recovery setup`, or\n"
         f"  - set {ENV_PREFIX}_SECRET_KEY to a long random value, e.g. the output of\n"
         "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
-        f"(instance folder: {app.instance_path})"
+        f"(instance folder: {instance_path})"
     )
 
 
