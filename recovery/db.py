@@ -6,7 +6,7 @@ the request failed), so a view only has to `commit()` once. The schema is owned 
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -71,13 +71,19 @@ def make_engine(url: str, *, connect_timeout: int | None = None,
         _add_postgres_timeouts(kwargs.setdefault("connect_args", {}), url, connect_timeout,
                                statement_timeout, idle_in_transaction_timeout)
     engine = create_engine(url, **kwargs)
+    _add_listeners(engine, backend, statement_timeout)
+    return engine
+
+
+def _add_listeners(engine: Engine, backend: str, statement_timeout: float | None) -> None:
+    """SQLite's settings on every connection; on PostgreSQL with a statement timeout, the
+    guard that drops a connection which stops answering."""
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     if backend == "postgresql" and statement_timeout:
         guard = partial(_connect_guarded,
                         reply_timeout=statement_timeout + REPLY_MARGIN_SECONDS)
         event.listen(engine, "do_connect", guard)
-    return engine
 
 
 def _add_postgres_timeouts(connect_args: dict[str, Any], url: str, connect_timeout: int | None,
@@ -91,12 +97,15 @@ def _add_postgres_timeouts(connect_args: dict[str, Any], url: str, connect_timeo
     options = " ".join(f"-c {name}={round(seconds * 1000)}"
                        for name, seconds in settings.items() if seconds)
     if options:
-        # connect_args replaces the URL's own `options` (the tests' search_path): keep both.
-        earlier = make_url(url).query.get("options")
-        connect_args["options"] = " ".join(
-            [*([earlier] if isinstance(earlier, str) else earlier or ()), options])
+        connect_args["options"] = _after_url_options(url, options)
     if statement_timeout:
         connect_args.update(TCP_GUARD)
+
+
+def _after_url_options(url: str, options: str) -> str:
+    """connect_args replaces the URL's own `options` (the tests' search_path): keep both."""
+    earlier = make_url(url).query.get("options")
+    return " ".join([*([earlier] if isinstance(earlier, str) else earlier or ()), options])
 
 
 # The server cancels a statement after statement_timeout and says so at once; silence for this
@@ -199,19 +208,23 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (in one transaction on PostgreSQL)."""
     with engine.connect() as connection:
         is_sqlite = connection.dialect.name == "sqlite"
-        if is_sqlite:
-            # Batch migrations copy, drop and rename tables, which fails while SQLite enforces
-            # foreign keys; integrity is checked once at the end instead. The pragma is ignored
-            # inside a transaction, so it goes to the driver before SQLAlchemy begins one.
-            _sqlite_pragma(connection, "foreign_keys=OFF")
-        try:
-            with connection.begin():
-                command.upgrade(alembic_config(connection), revision)
-                if is_sqlite:
-                    _raise_on_foreign_key_violations(connection)
-        finally:
+        foreign_keys = _sqlite_foreign_keys_off(connection) if is_sqlite else nullcontext()
+        with foreign_keys, connection.begin():
+            command.upgrade(alembic_config(connection), revision)
             if is_sqlite:
-                _sqlite_pragma(connection, "foreign_keys=ON")
+                _raise_on_foreign_key_violations(connection)
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Batch migrations copy, drop and rename tables, which fails while SQLite enforces foreign
+    keys; integrity is checked once at the end instead. The pragma is ignored inside a
+    transaction, so it goes to the driver before SQLAlchemy begins one."""
+    _sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        _sqlite_pragma(connection, "foreign_keys=ON")
 
 
 def _sqlite_pragma(connection: Connection, pragma: str) -> None:
@@ -273,10 +286,7 @@ def init_db_command() -> None:
 def setup_command() -> None:
     """Prepare a local install: secret key, database schema, and a short summary."""
     app = current_app
-    if config.ensure_secret_key(app.instance_path):
-        click.echo(f"Wrote a new secret key to {config.secret_key_path(app.instance_path)}.")
-    else:
-        click.echo("Secret key: present.")
+    _ensure_secret_key(app.instance_path)
     upgrade_database(app)
     click.echo(
         f"Database: up to date ({get_engine(app).url.render_as_string(hide_password=True)})."
@@ -286,6 +296,13 @@ def setup_command() -> None:
     if version is not None:
         click.echo(f"Content: version {version} loaded and valid.")
     click.echo("Setup complete.")
+
+
+def _ensure_secret_key(instance_path: str) -> None:
+    if config.ensure_secret_key(instance_path):
+        click.echo(f"Wrote a new secret key to {config.secret_key_path(instance_path)}.")
+    else:
+        click.echo("Secret key: present.")
 
 
 def init_app(app: Flask) -> None:
