@@ -100,6 +100,21 @@ def signed_out_message(reason: str | None) -> str:
 
 
 def _load_user() -> User | None:
+    found = _live_login()
+    if found is None:
+        return None
+    login, user = found
+    _record_activity(login)
+    setattr(g, _LOGIN, login)
+    # Re-issue the cookie on every request: its encryption timestamp would otherwise expire it
+    # PERMANENT_SESSION_LIFETIME after sign-in, whatever the counselor is doing.
+    session.modified = True
+    return user
+
+
+def _live_login() -> tuple[UserSession, User] | None:
+    """The cookie's sign-in and its user while it lasts, else None (and the cookie forgotten
+    if it has ended)."""
     token = session.get(SESSION_KEY)
     if token is None:
         return None
@@ -107,15 +122,7 @@ def _load_user() -> User | None:
     if found is None or found[0].ended_at is not None or not found[1].is_active:
         _forget_cookie("ended")
         return None
-    login, user = found
-    if _ended_for_time(login, user):
-        return None
-    _record_activity(login)
-    setattr(g, _LOGIN, login)
-    # Re-issue the cookie on every request: its encryption timestamp would otherwise expire it
-    # PERMANENT_SESSION_LIFETIME after sign-in, whatever the counselor is doing.
-    session.modified = True
-    return user
+    return None if _ended_for_time(*found) else found
 
 
 def _ended_for_time(login: UserSession, user: User) -> bool:

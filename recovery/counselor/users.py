@@ -189,24 +189,36 @@ def create_invitation(session: Session, *, email: str, role: str, created_by: Us
                       now: datetime, valid_for: timedelta) -> tuple[Invitation, str]:
     """A new invitation and its token (to show once). Earlier unused invitations for the same
     address stop working, so only the newest link is ever live."""
-    problem = email_problem(email) or role_problem(role)
-    if problem is not None:
-        raise AccountError(problem)
-    email = normalize_email(email)
-    if get_user_by_email(session, email=email) is not None:
-        raise AccountError(f"There is already an account for {email}.")
-    session.exec(
-        update(Invitation)
-        .where(col(Invitation.email) == email, col(Invitation.used_at).is_(None),
-               col(Invitation.expires_at) > now)
-        .values(expires_at=now)
-    )
+    email = _new_account_email(session, email=email, role=role)
+    _expire_invitations(session, email=email, now=now)
     token = new_token()
     invitation = Invitation(token_hash=hash_token(token), email=email, role=role,
                             created_by=created_by.id, created_at=now, expires_at=now + valid_for)
     session.add(invitation)
     session.flush()
     return invitation, token
+
+
+def _new_account_email(session: Session, *, email: str, role: str) -> str:
+    """The address, normalized, if an account with it and `role` may be made; else AccountError
+    says why not."""
+    problem = email_problem(email) or role_problem(role)
+    if problem is not None:
+        raise AccountError(problem)
+    email = normalize_email(email)
+    if get_user_by_email(session, email=email) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    return email
+
+
+def _expire_invitations(session: Session, *, email: str, now: datetime) -> None:
+    """The address's unused invitations stop working now."""
+    session.exec(
+        update(Invitation)
+        .where(col(Invitation.email) == email, col(Invitation.used_at).is_(None),
+               col(Invitation.expires_at) > now)
+        .values(expires_at=now)
+    )
 
 
 def find_invitation(session: Session, *, token: str, now: datetime) -> Invitation | None:
@@ -237,6 +249,13 @@ def accept_invitation(session: Session, *, invitation: Invitation, display_name:
     The invitation is marked used by a conditional UPDATE, so two people racing with the same
     link cannot both get an account from it.
     """
+    _use_up(session, invitation=invitation, now=now)
+    return create_user(session, email=invitation.email, display_name=display_name,
+                       role=invitation.role, password=password, now=now)
+
+
+def _use_up(session: Session, *, invitation: Invitation, now: datetime) -> None:
+    """Mark the invitation used, unless it already is: then AccountError."""
     used = session.exec(
         update(Invitation)
         .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))
@@ -244,5 +263,3 @@ def accept_invitation(session: Session, *, invitation: Invitation, display_name:
     )
     if used.rowcount != 1:
         raise AccountError("This invitation has already been used.")
-    return create_user(session, email=invitation.email, display_name=display_name,
-                       role=invitation.role, password=password, now=now)
