@@ -4,10 +4,11 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from sqlmodel import Session
 
 from recovery.counselor import audit, clock, users
 from recovery.db import get_session
-from recovery.models import ROLES
+from recovery.models import ROLES, User
 
 
 @click.command("create-user")
@@ -24,24 +25,34 @@ def create_user_command(email: str, role: str, display_name: str | None,
     others from the workspace."""
     if display_name is None:
         display_name = email.strip().split("@", 1)[0]
-    problem = users.email_problem(email) or users.display_name_problem(display_name)
-    if problem is not None:
-        raise click.ClickException(problem)
     db = get_session()
-    if users.get_user_by_email(db, email=email) is not None:
-        raise click.ClickException(
-            f"There is already an account for {users.normalize_email(email)}. Nothing changed.")
-    password = read_password(password_stdin)
-    try:
-        user = users.create_user(db, email=email, display_name=display_name, role=role,
-                                 password=password, now=clock.now())
-    except users.AccountError as error:
-        raise click.ClickException(error.message + " Nothing changed.") from None
+    check_new_account(db, email=email, display_name=display_name)
+    user = make_account(db, email=email, display_name=display_name, role=role,
+                        password=read_password(password_stdin))
     audit.record(db, user=None, action="user_created", object_type="user",
                  object_id=str(user.id), detail=f"{role} account made on the command line")
     db.commit()
     click.echo(f"Created the {role} account for {user.email}. "
                "They can sign in at /counselor/login.")
+
+
+def check_new_account(db: Session, *, email: str, display_name: str) -> None:
+    """A ClickException, before the password is asked for, if the account can't be made."""
+    problem = users.email_problem(email) or users.display_name_problem(display_name)
+    if problem is not None:
+        raise click.ClickException(problem)
+    if users.get_user_by_email(db, email=email) is not None:
+        raise click.ClickException(
+            f"There is already an account for {users.normalize_email(email)}. Nothing changed.")
+
+
+def make_account(db: Session, *, email: str, display_name: str, role: str,
+                 password: str) -> User:
+    try:
+        return users.create_user(db, email=email, display_name=display_name, role=role,
+                                 password=password, now=clock.now())
+    except users.AccountError as error:
+        raise click.ClickException(error.message + " Nothing changed.") from None
 
 
 def read_password(from_stdin: bool) -> str:

@@ -6,6 +6,7 @@ own words past that); the lockout per email address is `auth.attempt_login`'s.
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from recovery.counselor import audit, auth, clock, users
@@ -13,7 +14,7 @@ from recovery.counselor.auth import current_user
 from recovery.counselor.forms import form_problems
 from recovery.counselor.signin.forms import AcceptInvitationForm, LoginForm
 from recovery.db import get_session
-from recovery.models import Invitation
+from recovery.models import Invitation, User
 from recovery.security import limiter
 
 bp = Blueprint("signin", __name__)
@@ -65,17 +66,22 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm(email=invitation.email)
     if not form.validate_on_submit():
         return render_accept(invitation, form, status=422 if form.errors else 200)
-    try:
-        user = users.accept_invitation(db, invitation=invitation, password=form.password.data,
-                                       display_name=form.display_name.data, now=clock.now())
-    except users.AccountError as error:
-        abort(409, description=error.message + " Please ask your admin for a new invitation.")
+    user = make_account(db, invitation, form)
     audit.record(db, user=user, action="invitation_accepted", object_type="invitation",
                  object_id=str(invitation.id))
     auth.sign_in(db, user=user)
     db.commit()
     flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
     return redirect(url_for("counselor.caseload.dashboard"))
+
+
+def make_account(db: Session, invitation: Invitation, form: AcceptInvitationForm) -> User:
+    """The invited account, from the form; 409 if the invitation was used in the meantime."""
+    try:
+        return users.accept_invitation(db, invitation=invitation, password=form.password.data,
+                                       display_name=form.display_name.data, now=clock.now())
+    except users.AccountError as error:
+        abort(409, description=error.message + " Please ask your admin for a new invitation.")
 
 
 def render_login(form: LoginForm, *, message: str | None = None,
