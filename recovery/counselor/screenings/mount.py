@@ -20,7 +20,7 @@ from recovery.counselor.screenings import operations, progress
 from recovery.counselor.screenings.forms import NotesForm
 from recovery.counselor.screenings.queries import crisis_guidance
 from recovery.db import get_session
-from recovery.models import Client, ScreeningInProgress
+from recovery.models import Client, ClientScreening, ScreeningInProgress
 from recovery.questionnaire import journey
 from recovery.screening.answers import Answers
 from recovery.screening.result import ScreeningResult
@@ -122,17 +122,22 @@ class ClientScreeningMount:
         result, form = journey.screen_answers(content, answers), NotesForm()
         if not form.validate_on_submit():
             return self.result_page(result, form)
-        db = get_session()
-        row = operations.add_screening(db, client=client, counselor=me(), answers=answers,
-                                       result=result, content_version=content.version,
-                                       notes=form.notes.data or "", now=clock.now())
-        audit.record(db, user=me(), action="create", object_type="screening",
-                     object_id=row.id or "", detail=f"client {client.id}", client_id=client.id)
+        row = self._add(answers, result, notes=form.notes.data or "")
         self._discard()
-        db.commit()
+        get_session().commit()
         flash("The screening is saved.", "success")
         return redirect(url_for("counselor.screenings.show", client_id=client.id,
                                 screening_id=row.id), code=303)
+
+    def _add(self, answers: Answers, result: ScreeningResult, *, notes: str) -> ClientScreening:
+        """The client's screening, with the counselor's notes, audited."""
+        db, client = get_session(), self.client()
+        row = operations.add_screening(db, client=client, counselor=me(), answers=answers,
+                                       result=result, content_version=current_content().version,
+                                       notes=notes, now=clock.now())
+        audit.record(db, user=me(), action="create", object_type="screening",
+                     object_id=row.id or "", detail=f"client {client.id}", client_id=client.id)
+        return row
 
     def forget(self) -> Response:
         self._discard()

@@ -16,7 +16,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from recovery.models import Client, ClientScreening, User
 from recovery.screening.answers import Answers
-from recovery.screening.result import ScreeningResult
+from recovery.screening.result import ScaleResult, ScreeningResult
 from recovery.text import text_problem
 
 MAX_NOTES_LENGTH = 4000
@@ -46,26 +46,33 @@ def summary_of(result: ScreeningResult) -> dict[str, Any]:
     (`ClientScreening.summary`, sealed like the result itself). Summaries saved before the
     substance and the scales' maxima were added lack them: `queries.history_rows` works them
     out again from the result."""
-    scores = {scale.scale: scale for scale in result.scores}
-
-    def score(scale: str) -> int | None:
-        found = scores.get(scale)
-        return found.score if found and found.is_applicable else None
-
     return {
         "substance": result.substance,
         "substance_name": short_name(result.substance_label),
-        "severity_score": result.severity.score if result.severity.is_applicable else None,
-        "severity_max": result.severity.max,
-        "mood_score": score("mood"),
-        "mood_max": scores["mood"].max if "mood" in scores else 0,
-        "anxiety_score": score("anxiety"),
-        "anxiety_max": scores["anxiety"].max if "anxiety" in scores else 0,
+        **scale_summary(result),
         "flag_count": len(result.flags),
         "is_at_risk": result.is_at_risk,
         "urgent_medical": any(flag.kind == "medical" and flag.urgency in URGENT
                               for flag in result.flags),
     }
+
+
+def scale_summary(result: ScreeningResult) -> dict[str, int | None]:
+    """The charted scales' scores (None where a scale doesn't apply) and their maxima."""
+    scores = {scale.scale: scale for scale in result.scores}
+    mood, anxiety = scores.get("mood"), scores.get("anxiety")
+    return {
+        "severity_score": applicable_score(result.severity),
+        "severity_max": result.severity.max,
+        "mood_score": applicable_score(mood),
+        "mood_max": mood.max if mood is not None else 0,
+        "anxiety_score": applicable_score(anxiety),
+        "anxiety_max": anxiety.max if anxiety is not None else 0,
+    }
+
+
+def applicable_score(scale: ScaleResult | None) -> int | None:
+    return scale.score if scale is not None and scale.is_applicable else None
 
 
 def short_name(label: str) -> str:
@@ -106,17 +113,23 @@ def set_override(session: Session, *, screening: ClientScreening, path_id: str |
         screening.override_path, screening.override_reason = None, ""
         screening.override_by, screening.override_at = None, None
     else:
-        if path_id not in known_paths:
-            raise ScreeningError("Please choose one of the paths in the list.")
-        problem = reason_problem(reason)
-        if problem is not None:
-            raise ScreeningError(problem)
-        if not reason.strip():
-            raise ScreeningError("Please say why you chose a different path: the reason is "
-                                 "kept beside the suggestion for whoever reads this later.")
+        check_override(path_id=path_id, reason=reason, known_paths=known_paths)
         screening.override_path, screening.override_reason = path_id, reason.strip()
         screening.override_by, screening.override_at = by.id, now
     session.add(screening)
+
+
+def check_override(*, path_id: str, reason: str, known_paths: frozenset[str]) -> None:
+    """A ScreeningError unless the path is one of the content's and the reason is given (and
+    held to the rule for typed text)."""
+    if path_id not in known_paths:
+        raise ScreeningError("Please choose one of the paths in the list.")
+    problem = reason_problem(reason)
+    if problem is not None:
+        raise ScreeningError(problem)
+    if not reason.strip():
+        raise ScreeningError("Please say why you chose a different path: the reason is "
+                             "kept beside the suggestion for whoever reads this later.")
 
 
 def delete_screening(session: Session, *, screening: ClientScreening) -> None:

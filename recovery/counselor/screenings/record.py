@@ -21,20 +21,24 @@ def every_answer(content: Content, screening: ClientScreening, result: Screening
 
 def screening_record(session: Session, content: Content, *, client: Client,
                      screening: ClientScreening) -> ScreeningRecord:
-    result = result_of(screening)
     names = display_names(session, {screening.counselor_id, screening.override_by})
-    chosen = None
-    if screening.override_path:
-        titles = {path.id: path.title for path in content.paths}
-        chosen = ChosenPathRecord(
-            title=titles.get(screening.override_path, screening.override_path),
-            reason=screening.override_reason,
-            chosen_by=names.get(screening.override_by, ""), chosen_at=screening.override_at)
     return ScreeningRecord(
         client_code=client.code, record_number=client.record_number,
         counselor=names.get(screening.counselor_id, ""), taken_at=screening.taken_at,
-        content_version=screening.content_version, result=result, chosen=chosen,
-        notes=screening.notes)
+        content_version=screening.content_version, result=result_of(screening),
+        chosen=chosen_path(content, screening, names), notes=screening.notes)
+
+
+def chosen_path(content: Content, screening: ClientScreening, names: dict[int | None, str]
+                ) -> ChosenPathRecord | None:
+    """The counselor's own choice of path, if they made one, with who made it and why."""
+    if not screening.override_path:
+        return None
+    titles = {path.id: path.title for path in content.paths}
+    return ChosenPathRecord(
+        title=titles.get(screening.override_path, screening.override_path),
+        reason=screening.override_reason,
+        chosen_by=names.get(screening.override_by, ""), chosen_at=screening.override_at)
 
 
 def display_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:

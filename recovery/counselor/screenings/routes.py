@@ -23,7 +23,7 @@ from recovery.db import get_session
 from recovery.export.layouts import PAPER_SIZES
 from recovery.export.record import render_record_pdf
 from recovery.export.views import paper_for, pdf_response
-from recovery.models import Client, ClientScreening
+from recovery.models import Client, ClientScreening, RelapsePlan
 from recovery.planning.build import ChosenPath, build_draft
 from recovery.planning.draft import PlanDraft
 from recovery.plans import store as plan_store
@@ -72,23 +72,13 @@ def override(client_id: int, screening_id: int) -> ResponseReturnValue:
     client, screening = visible_screening(client_id, screening_id)
     content = current_content()
     form = OverrideForm(paths=path_choices(content))
-    if not form.validate_on_submit():
-        return render_screening(client, screening, NotesForm(notes=screening.notes), form,
-                                status=422)
-    db = get_session()
-    try:
-        operations.set_override(db, screening=screening, path_id=form.path.data or None,
-                                reason=form.reason.data or "", by=me(),
-                                known_paths=frozenset(p.id for p in content.paths),
-                                now=clock.now())
-    except operations.ScreeningError as error:
-        form.reason.errors = [error.message]
+    if not form.validate_on_submit() or not choose_path(form, screening, content):
         return render_screening(client, screening, NotesForm(notes=screening.notes), form,
                                 status=422)
     # Which path is clinical: the event says only that one was chosen (the screening has it).
     audit_screening("update", screening,
                     "path chosen" if screening.override_path else "path choice cleared")
-    db.commit()
+    get_session().commit()
     flash("Your choice of path is saved beside the suggestion." if screening.override_path
           else "The screening follows the suggested path again.", "success")
     return redirect(url_for(".show", client_id=client.id, screening_id=screening.id,
@@ -101,14 +91,8 @@ def make_plan(client_id: int, screening_id: int) -> ResponseReturnValue:
     client, screening = visible_screening(client_id, screening_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, description=FORM_EXPIRED)
-    draft = draft_from(screening)
-    db = get_session()
-    assert client.id is not None
-    plan = plan_store.create_client_plan(db, draft=draft, client_id=client.id)
-    audit.record(db, user=me(), action="create", object_type="plan", object_id=plan.id or "",
-                 detail=f"client {client.id}; from screening {screening.id}",
-                 client_id=client.id)
-    db.commit()
+    plan = add_plan(client, screening)
+    get_session().commit()
     flash("The plan is ready. Everything in it is a suggestion: go through it with the client "
           "and change what doesn't fit.", "success")
     return redirect(url_for("counselor.client_plans.show", client_id=client.id,
@@ -137,20 +121,45 @@ def delete(client_id: int, screening_id: int) -> ResponseReturnValue:
     if not clients.can_delete(me(), client):
         abort(403, description=clients.OWNER_ONLY.format(what="delete a screening"))
     form = ConfirmForm()
-    db = get_session()
     if not form.validate_on_submit():
         audit_screening("view", screening, "delete confirmation")
-        db.commit()
+        get_session().commit()
         return render_template("counselor/screening_delete.html", client=client,
                                screening=screening, form=form)
     audit_screening("delete", screening)
-    operations.delete_screening(db, screening=screening)
-    db.commit()
+    operations.delete_screening(get_session(), screening=screening)
+    get_session().commit()
     flash("The screening and its notes are deleted.", "success")
     return redirect(url_for("counselor.caseload.client_page", client_id=client.id), code=303)
 
 
 # --- Helpers -------------------------------------------------------------------------------
+
+
+def choose_path(form: OverrideForm, screening: ClientScreening, content: Content) -> bool:
+    """Record the form's choice of path; False, with the reason's error on the form, if it
+    can't be recorded."""
+    try:
+        operations.set_override(get_session(), screening=screening,
+                                path_id=form.path.data or None, reason=form.reason.data or "",
+                                by=me(), known_paths=frozenset(p.id for p in content.paths),
+                                now=clock.now())
+    except operations.ScreeningError as error:
+        form.reason.errors = [error.message]
+        return False
+    return True
+
+
+def add_plan(client: Client, screening: ClientScreening) -> RelapsePlan:
+    """The client's new plan from the screening, audited (a 409 if its answers are too old)."""
+    draft = draft_from(screening)
+    db = get_session()
+    assert client.id is not None
+    plan = plan_store.create_client_plan(db, draft=draft, client_id=client.id)
+    audit.record(db, user=me(), action="create", object_type="plan", object_id=plan.id or "",
+                 detail=f"client {client.id}; from screening {screening.id}",
+                 client_id=client.id)
+    return plan
 
 
 def draft_from(screening: ClientScreening) -> PlanDraft:
