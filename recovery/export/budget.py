@@ -47,11 +47,7 @@ def cut(value: Any, entries: int, chars: int, counts: list[int], field_name: str
     if field_name in CODE_FIELDS:
         return value
     if isinstance(value, str):
-        counts[0] += min(len(value), chars)
-        if len(value) <= chars:
-            return value
-        counts[1] += 1
-        return value[: chars - 1] + "…"
+        return cut_text(value, chars, counts)
     if isinstance(value, tuple):
         counts[1] += max(0, len(value) - entries)
         return tuple(cut(v, entries, chars, counts) for v in value[:entries])
@@ -60,6 +56,15 @@ def cut(value: Any, entries: int, chars: int, counts: list[int], field_name: str
                    for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def cut_text(text: str, chars: int, counts: list[int]) -> str:
+    """`text` cut to `chars` (its last one an ellipsis), counted as `cut` says."""
+    counts[0] += min(len(text), chars)
+    if len(text) <= chars:
+        return text
+    counts[1] += 1
+    return text[: chars - 1] + "…"
 
 
 def fit_full_plan(plan: PlanDraft, max_chars: int = FULL_PLAN_CHARS) -> Fitted:

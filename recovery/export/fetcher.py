@@ -50,22 +50,32 @@ class StaticFileFetcher(URLFetcher):
 
     def static_path(self, url: str) -> Path:
         """The file inside the static folder that `url` names; RefusedURL for anything else."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            raise RefusedURL(f"refused a malformed URL: {url[:200]!r}") from None
-        if (f"{parts.scheme}://{parts.netloc}/" != BASE_URL or parts.query or parts.fragment
-                or not parts.path.startswith(STATIC_PREFIX)):
-            raise RefusedURL(f"refused a URL outside the app's static files: {url[:200]!r}")
-        relative = unquote(parts.path.removeprefix(STATIC_PREFIX))
-        segments = relative.split("/")
-        # No dot segments, hidden files, backslashes or NULs, even before resolving: a path
-        # that needs them is not one of ours.
-        if any(s in ("", ".", "..") or s.startswith(".") for s in segments) \
-                or "\\" in relative or "\x00" in relative:
-            raise RefusedURL(f"refused a suspicious static path: {url[:200]!r}")
+        relative = static_relative(url)
         # Resolve symlinks too: the real file must be inside the real static folder.
         path = (self.static_dir / relative).resolve()
         if not path.is_relative_to(self.static_dir) or not path.is_file():
             raise RefusedURL(f"refused a path that is not a static file: {url[:200]!r}")
         return path
+
+
+def static_relative(url: str) -> str:
+    """The path under STATIC_PREFIX that `url` names, unquoted; RefusedURL unless `url` is a
+    plain one of the app's static URLs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise RefusedURL(f"refused a malformed URL: {url[:200]!r}") from None
+    if (f"{parts.scheme}://{parts.netloc}/" != BASE_URL or parts.query or parts.fragment
+            or not parts.path.startswith(STATIC_PREFIX)):
+        raise RefusedURL(f"refused a URL outside the app's static files: {url[:200]!r}")
+    relative = unquote(parts.path.removeprefix(STATIC_PREFIX))
+    if is_suspicious(relative):
+        raise RefusedURL(f"refused a suspicious static path: {url[:200]!r}")
+    return relative
+
+
+def is_suspicious(relative: str) -> bool:
+    """No dot segments, hidden files, backslashes or NULs, even before resolving: a path that
+    needs them is not one of ours."""
+    return (any(s in ("", ".", "..") or s.startswith(".") for s in relative.split("/"))
+            or "\\" in relative or "\x00" in relative)

@@ -20,6 +20,7 @@ notes and the reason are shortened until the record fits, saying so (`fit_two_pa
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -116,6 +117,13 @@ def printable(record: ScreeningRecord) -> ScreeningRecord:
     """The record with its typed text (the notes, then the reason) held to what two pages can
     hold: emoji after the first MAX_EMOJI as a small box (each one drawn costs as much as 300
     letters), and more than MAX_LINES lines run together."""
+    stand_in = emoji_stand_in()
+    chosen = record.chosen and replace(record.chosen, reason=tidy(record.chosen.reason, stand_in))
+    return replace(record, notes=tidy(record.notes, stand_in), chosen=chosen)
+
+
+def emoji_stand_in() -> Callable[[re.Match[str]], str]:
+    """For `EMOJI.sub`: the first MAX_EMOJI emoji it is given kept, EMOJI_STAND_IN for the rest."""
     seen = 0
 
     def one(match: re.Match[str]) -> str:
@@ -123,10 +131,11 @@ def printable(record: ScreeningRecord) -> ScreeningRecord:
         seen += 1
         return match.group() if seen <= MAX_EMOJI else EMOJI_STAND_IN
 
-    def tidy(text: str) -> str:
-        lines = EMOJI.sub(one, text).splitlines()
-        return "\n".join(lines) if len(lines) <= MAX_LINES else " / ".join(
-            line.strip() for line in lines if line.strip())
+    return one
 
-    chosen = record.chosen and replace(record.chosen, reason=tidy(record.chosen.reason))
-    return replace(record, notes=tidy(record.notes), chosen=chosen)
+
+def tidy(text: str, stand_in: Callable[[re.Match[str]], str]) -> str:
+    """`text` with its emoji through `stand_in`, and run together if it has over MAX_LINES lines."""
+    lines = EMOJI.sub(stand_in, text).splitlines()
+    return "\n".join(lines) if len(lines) <= MAX_LINES else " / ".join(
+        line.strip() for line in lines if line.strip())

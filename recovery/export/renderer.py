@@ -173,12 +173,17 @@ def render_handouts_pdf(plans: Sequence[tuple[PlanDraft, CrisisLocale, str, Iter
                                  crisis_locale=crisis, today=today, mark=mark,
                                  left_out=left_out)
                  for draft, crisis, mark, left_out in plans]
-    # WeasyPrint's way to join documents: a copy of the first holding every page, under a
-    # title of its own (the metadata is copied first: the first handout keeps its title).
-    joined = documents[0].copy([page for document in documents for page in document.pages])
-    joined.metadata = copy.copy(joined.metadata)
-    joined.metadata.title = HANDOUTS_TITLE
-    return renderer.write_pdf(joined)
+    return renderer.write_pdf(joined(documents))
+
+
+def joined(documents: list[Document]) -> Document:
+    """Every page of `documents`, in one, under a title of its own."""
+    # WeasyPrint's way to join documents: a copy of the first holding every page (the
+    # metadata is copied first: the first handout keeps its title).
+    together = documents[0].copy([page for document in documents for page in document.pages])
+    together.metadata = copy.copy(together.metadata)
+    together.metadata.title = HANDOUTS_TITLE
+    return together
 
 
 def render_document(renderer: PdfRenderer, draft: PlanDraft, content: Content, *, layout: str,
@@ -223,6 +228,17 @@ class Fitted:
     printout: Printout
 
 
+@dataclasses.dataclass(frozen=True)
+class Measured:
+    printout: Printout
+    document: Document
+    areas: dict[str, AreaFit]
+
+    @property
+    def fits(self) -> bool:
+        return all(f.fits for f in self.areas.values())
+
+
 def fit(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str,
         left_out: Iterable[str]) -> Fitted:
     """The printout at the largest type size (share.sizes) at which every area holds all of
@@ -233,34 +249,42 @@ def fit(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str,
     printout = share.printout.without(left_out)
     printout = printout.with_areas(capped(a, AREA_CHARS[area_kind(a.id)]) for a in printout.areas)
     for size in share.sizes:
-        whole = Measured(printout, *render_measured(renderer, share.page(printout, size), paper))
+        whole = measured(renderer, share, printout, size, paper)
         if whole.fits:
             return Fitted(whole.document, printout)
+    return fit_smallest(renderer, share, paper, size, whole)
+
+
+def fit_smallest(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str, size: float,
+                 whole: Measured) -> Fitted:
+    """At the smallest size, `whole` being all the items there: the guess from the measured
+    heights, refilled if it fits, else with items left out until it does."""
     guess = whole.printout.with_areas(
         a if whole.areas[a.id].fits else first_guess(a, whole.areas[a.id], size)
         for a in whole.printout.areas)
-    tried = Measured(guess, *render_measured(renderer, share.page(guess, size), paper))
+    tried = measured(renderer, share, guess, size, paper)
     if tried.fits:
         return refilled(renderer, share, paper, size, whole, tried)
+    return dropped_until_fits(renderer, share, paper, size, tried)
+
+
+def dropped_until_fits(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str,
+                       size: float, tried: Measured) -> Fitted:
+    """Leave out the last item of every area that overflows, round after round (MAX_DROPS)."""
     for _ in range(MAX_DROPS):
         fewer = tried.printout.with_areas(a if tried.areas[a.id].fits else drop_last(a)
                                           for a in tried.printout.areas)
-        tried = Measured(fewer, *render_measured(renderer, share.page(fewer, size), paper))
+        tried = measured(renderer, share, fewer, size, paper)
         if tried.fits:
             return Fitted(tried.document, fewer)
     logger.warning("a %s did not fit even with items left out", share.printout.layout)
     return Fitted(tried.document, tried.printout)
 
 
-@dataclasses.dataclass(frozen=True)
-class Measured:
-    printout: Printout
-    document: Document
-    areas: dict[str, AreaFit]
-
-    @property
-    def fits(self) -> bool:
-        return all(f.fits for f in self.areas.values())
+def measured(renderer: PdfRenderer, share: layouts.ShareSafe, printout: Printout, size: float,
+             paper: str) -> Measured:
+    """`printout` rendered at `size`, with every area's measured fit."""
+    return Measured(printout, *render_measured(renderer, share.page(printout, size), paper))
 
 
 def render_measured(renderer: PdfRenderer, page: Page, paper: str
@@ -278,7 +302,7 @@ def refilled(renderer: PdfRenderer, share: layouts.ShareSafe, paper: str, size: 
     fuller = fitted.printout.with_areas(areas)
     if fuller == fitted.printout:
         return Fitted(fitted.document, fitted.printout)
-    more = Measured(fuller, *render_measured(renderer, share.page(fuller, size), paper))
+    more = measured(renderer, share, fuller, size, paper)
     chosen = more if more.fits else fitted
     return Fitted(chosen.document, chosen.printout)
 
