@@ -139,16 +139,21 @@ class Masker:
         before = tokens[span.first - 1] if span.first else None
         if before is not None and before[2] in self.lexicon.determiners \
                 and not text[before[1]:span.start].strip():
-            if span.generic:
-                span.wording = self.lexicon.after_determiner
-            if before[2] in ("a", "an"):
-                article = "an" if span.wording[:1].lower() in VOWELS else "a"
-                if text[before[0]].isupper():
-                    article = article.capitalize()
-                span.wording = f"{article} {span.wording}"
-                span.start = before[0]
+            self._after_determiner(text, before, span)
         if _starts_sentence(text, span.start):
             span.wording = span.wording[:1].upper() + span.wording[1:]
+
+    def _after_determiner(self, text: str, before: tuple[int, int, str], span: Span) -> None:
+        """The wording without its own article; after "a"/"an", the span takes in the article,
+        made to agree with the wording."""
+        if span.generic:
+            span.wording = self.lexicon.after_determiner
+        if before[2] in ("a", "an"):
+            article = "an" if span.wording[:1].lower() in VOWELS else "a"
+            if text[before[0]].isupper():
+                article = article.capitalize()
+            span.wording = f"{article} {span.wording}"
+            span.start = before[0]
 
     def _number_spans(self, text: str, taken: list[Span]) -> list[Span]:
         found = []

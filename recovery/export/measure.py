@@ -51,11 +51,16 @@ def _measure_area(area: boxes.Box) -> AreaFit:
         if isinstance(box, boxes.TextBox) and box.position_x + box.width > left + area.width \
                 + SLACK:
             fit.too_wide = True
-        key = _attribute(box, "data-item")
-        if key and isinstance(box, boxes.BlockBox) and id(box.element) not in counted:
-            counted.add(id(box.element))
-            fit.sizes[key] = fit.sizes.get(key, 0.0) + box.margin_height()
+        _add_item_height(box, fit.sizes, counted)
     return fit
+
+
+def _add_item_height(box: boxes.Box, sizes: dict[str, float], counted: set[int]) -> None:
+    """An item's block adds its height to the item's size, once per element."""
+    key = _attribute(box, "data-item")
+    if key and isinstance(box, boxes.BlockBox) and id(box.element) not in counted:
+        counted.add(id(box.element))
+        sizes[key] = sizes.get(key, 0.0) + box.margin_height()
 
 
 def _walk(box: boxes.Box) -> Iterator[boxes.Box]:
