@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from recovery.content.model import Lexicon, LexiconTerm, Questionnaire, lexicon_words
+from recovery.content.model import Lexicon, LexiconTerm, Option, Questionnaire, lexicon_words
 from recovery.content.reading import Entries, MappingOf, SeedProblem, Shape, Slug, Text, validate
 from recovery.strict import Loc, problem
 
@@ -84,15 +84,19 @@ def read_terms(shape: LexiconFile) -> list[tuple[LexiconTerm, Loc]]:
         for group in GROUPS:
             for index, term in enumerate(getattr(entry, group)):
                 at: Loc = ("substances", substance, group, index)
-                words = lexicon_words(term.term)
-                if not words or len(words) > MAX_TERM_WORDS:
-                    raise SeedProblem(at, f"a term is 1 to {MAX_TERM_WORDS} words "
-                                          "(letters and digits)")
+                words = term_words(term.term, at)
                 if words in seen:
                     raise SeedProblem(at, f"{term.term!r} is listed already")
                 seen[words] = at
                 found.append((LexiconTerm(words, substance, term.say.strip()), at))
     return found
+
+
+def term_words(term: str, at: Loc) -> tuple[str, ...]:
+    words = lexicon_words(term)
+    if not words or len(words) > MAX_TERM_WORDS:
+        raise SeedProblem(at, f"a term is 1 to {MAX_TERM_WORDS} words (letters and digits)")
+    return words
 
 
 def read_joiner(joiner: str, at: Loc) -> str:
@@ -116,12 +120,16 @@ def check_substances(shape: LexiconFile, terms: list[tuple[LexiconTerm, Loc]],
     for option in known.values():
         if option.id not in shape.substances:
             raise SeedProblem(("substances",), f"missing the questionnaire's {option.id!r}")
-        mine = {form for t, _ in terms if t.substance == option.id
-                for form in plural_forms(t.words)}
-        if lexicon_words(option.in_text) not in mine:
-            raise SeedProblem(("substances", option.id),
-                              f"{option.in_text!r}, the questionnaire's name for it, is not "
-                              "among its terms")
+        check_named_in_terms(option, terms)
+
+
+def check_named_in_terms(option: Option, terms: list[tuple[LexiconTerm, Loc]]) -> None:
+    """The questionnaire's name for the substance (`in_text`) is among its terms."""
+    mine = {form for t, _ in terms if t.substance == option.id for form in plural_forms(t.words)}
+    if lexicon_words(option.in_text) not in mine:
+        raise SeedProblem(("substances", option.id),
+                          f"{option.in_text!r}, the questionnaire's name for it, is not "
+                          "among its terms")
 
 
 def check_wording(shape: LexiconFile, lexicon: Lexicon,

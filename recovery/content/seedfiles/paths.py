@@ -59,20 +59,23 @@ def read_paths(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...
     items = {i.id: {o.id for o in i.options} for i in questionnaire.items.values()}
     paths: list[TreatmentPath] = []
     for index, path in enumerate(shape.paths):
-        at: Loc = ("paths", index)
+        # Each path's conditions may read only the paths above it.
         reader = ConditionReader(items, {s.id: s for s in scales}, {f.id for f in flags},
                                  {p.id for p in paths})
-        rules = tuple(PathRule(reader.read(rule.when, (*at, "rules", i, "when")), rule.because)
-                      for i, rule in enumerate(path.rules))
-        rank_above = (read_rank_above(path.rank_above, (*at, "rank_above"), reader)
-                      if path.rank_above else None)
-        applies_when = (Always() if path.applies_when is None
-                        else reader.read(path.applies_when, (*at, "applies_when")))
-        paths.append(TreatmentPath(id=path.id, title=path.title, summary=path.summary,
-                                   rules=rules, rank_above=rank_above,
-                                   applies_when=applies_when))
+        paths.append(read_path(path, ("paths", index), reader))
         unique(numbered(("paths",), (p.id for p in paths)), "path")
     return tuple(paths)
+
+
+def read_path(path: PathShape, at: Loc, reader: ConditionReader) -> TreatmentPath:
+    rules = tuple(PathRule(reader.read(rule.when, (*at, "rules", i, "when")), rule.because)
+                  for i, rule in enumerate(path.rules))
+    rank_above = (read_rank_above(path.rank_above, (*at, "rank_above"), reader)
+                  if path.rank_above else None)
+    applies_when = (Always() if path.applies_when is None
+                    else reader.read(path.applies_when, (*at, "applies_when")))
+    return TreatmentPath(id=path.id, title=path.title, summary=path.summary,
+                         rules=rules, rank_above=rank_above, applies_when=applies_when)
 
 
 def read_rank_above(shape: RankAboveShape, at: Loc, reader: ConditionReader) -> RankAbove:

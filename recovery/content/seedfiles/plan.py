@@ -207,18 +207,21 @@ def read_suggest(entry: Suggested, at: Loc, reader: ConditionReader
 def read_triggers(triggers: list[TriggerShape], kinds: list[TriggerKindShape],
                   reader: ConditionReader) -> tuple[PlanTrigger, ...]:
     kind_ids = [k.id for k in kinds]
-    read = []
-    for index, trigger in enumerate(triggers):
-        at: Loc = ("triggers", index)
-        if trigger.kind not in kind_ids:
-            raise SeedProblem((*at, "kind"),
-                              f"{trigger.kind!r} is not one of {', '.join(kind_ids)}")
-        suggest_when, because = read_suggest(trigger, at, reader)
-        actions = tuple(PlanAction(a.kind, a.text) for a in trigger.actions)
-        read.append(PlanTrigger(id=trigger.id, kind=trigger.kind, label=trigger.label,
-                                actions=actions, suggest_when=suggest_when, because=because))
+    read = tuple(read_trigger(trigger, ("triggers", index), kind_ids, reader)
+                 for index, trigger in enumerate(triggers))
     unique(numbered(("triggers",), (t.id for t in read)), "trigger")
-    return tuple(read)
+    return read
+
+
+def read_trigger(trigger: TriggerShape, at: Loc, kind_ids: list[str], reader: ConditionReader
+                 ) -> PlanTrigger:
+    if trigger.kind not in kind_ids:
+        raise SeedProblem((*at, "kind"),
+                          f"{trigger.kind!r} is not one of {', '.join(kind_ids)}")
+    suggest_when, because = read_suggest(trigger, at, reader)
+    actions = tuple(PlanAction(a.kind, a.text) for a in trigger.actions)
+    return PlanTrigger(id=trigger.id, kind=trigger.kind, label=trigger.label,
+                       actions=actions, suggest_when=suggest_when, because=because)
 
 
 def read_warning_signs(signs: list[WarningSignShape], reader: ConditionReader
@@ -253,16 +256,7 @@ def read_red_flags(groups: list[RedFlagGroupShape], substances: set[str],
     """Medical red flags by substance; every substance the questionnaire offers needs some,
     and `same_as` names medical flags."""
     for index, group in enumerate(groups):
-        for sub_index, substance in enumerate(group.substances):
-            if substance not in substances:
-                raise SeedProblem(("medical_red_flags", index, "substances", sub_index),
-                                  f"unknown substance {substance!r}")
-        for item_index, item in enumerate(group.items):
-            for same_index, flag_id in enumerate(item.same_as):
-                if flag_id not in medical_flags:
-                    raise SeedProblem(("medical_red_flags", index, "items", item_index,
-                                       "same_as", same_index),
-                                      f"unknown medical flag {flag_id!r}")
+        check_red_flag_group(group, ("medical_red_flags", index), substances, medical_flags)
     missing = substances - {s for group in groups for s in group.substances}
     if missing:
         raise SeedProblem(("medical_red_flags",), f"no red flags for: "
@@ -271,6 +265,19 @@ def read_red_flags(groups: list[RedFlagGroupShape], substances: set[str],
                                    tuple(RedFlagEntry(i.text, i.action, tuple(i.same_as))
                                          for i in g.items))
                  for g in groups)
+
+
+def check_red_flag_group(group: RedFlagGroupShape, at: Loc, substances: set[str],
+                         medical_flags: set[str]) -> None:
+    """Its substances are the questionnaire's, and its items' `same_as` name medical flags."""
+    for sub_index, substance in enumerate(group.substances):
+        if substance not in substances:
+            raise SeedProblem((*at, "substances", sub_index), f"unknown substance {substance!r}")
+    for item_index, item in enumerate(group.items):
+        for same_index, flag_id in enumerate(item.same_as):
+            if flag_id not in medical_flags:
+                raise SeedProblem((*at, "items", item_index, "same_as", same_index),
+                                  f"unknown medical flag {flag_id!r}")
 
 
 def conditional(section: ConditionalShape, key: str, reader: ConditionReader

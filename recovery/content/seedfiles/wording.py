@@ -36,6 +36,17 @@ def counselor_words(own: dict[str, str], self_only: list[str], counselor: Any, a
     """The counselor's words for each field of `own` ({"intro": ...} of a step, {"text": ...,
     "hint": ...} of a question) marked `self_only`; checked as the module says."""
     given = {name: value for name, value in dict(counselor or {}).items() if value}
+    check_self_only(own, self_only, given, at)
+    check_given(given, self_only, at)
+    for name, value in own.items():
+        if name not in self_only:
+            check_true_for_clients(value, (*at, name), markable=True)
+    return given
+
+
+def check_self_only(own: dict[str, str], self_only: list[str], given: dict[str, str], at: Loc
+                    ) -> None:
+    """Every field marked self_only has words of its own and the counselor's words for it."""
     for name in self_only:
         if not own.get(name):
             raise SeedProblem((*at, "self_only"), f"{name!r} is marked self_only, but there is "
@@ -43,15 +54,15 @@ def counselor_words(own: dict[str, str], self_only: list[str], counselor: Any, a
         if name not in given:
             raise SeedProblem(at, f"{name!r} is marked self_only: give counselors their own "
                               f"words for it under counselor: {name}")
+
+
+def check_given(given: dict[str, str], self_only: list[str], at: Loc) -> None:
+    """The counselor's words replace only fields marked self_only, and are true for clients."""
     for name, value in given.items():
         if name not in self_only:
             raise SeedProblem((*at, "counselor", name), f"only words marked self_only get "
                               f"counselor words: add {name!r} to self_only, or remove this")
         check_true_for_clients(value, (*at, "counselor", name))
-    for name, value in own.items():
-        if name not in self_only:
-            check_true_for_clients(value, (*at, name), markable=True)
-    return given
 
 
 def check_true_for_clients(words: str, at: Loc, *, markable: bool = False) -> None:
