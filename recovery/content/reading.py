@@ -213,11 +213,16 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ContentError(name, "", f"not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        message = getattr(exc, "problem", None) or "invalid YAML"
-        raise ContentError(name, where, message) from None
+        raise yaml_problem(name, exc) from None
     return value
+
+
+def yaml_problem(name: str, exc: yaml.YAMLError) -> ContentError:
+    """The parser's problem and where in the file it is, when it says."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    message = getattr(exc, "problem", None) or "invalid YAML"
+    return ContentError(name, where, message)
 
 
 def read_seed_file(path: Path, read: Callable[[Any], T]) -> T:

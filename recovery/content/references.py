@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, TypeAdapter
 
 from recovery.content import conditions as c
-from recovery.content.model import Scale
+from recovery.content.model import Flag, Questionnaire, Scale, TreatmentPath
 from recovery.content.reading import (
     Entries,
     SeedProblem,
@@ -145,3 +145,12 @@ class ConditionReader:
         if value is not True:
             raise SeedProblem(at, "'always' must be true")
         return c.Always()
+
+
+def reader_of_all(questionnaire: Questionnaire, scales: tuple[Scale, ...],
+                  flags: tuple[Flag, ...], paths: tuple[TreatmentPath, ...]) -> ConditionReader:
+    """A reader for a file read after all of these (plan.yaml, summary.yaml...): its
+    conditions may refer to any item, scale, flag or path."""
+    return ConditionReader(
+        {i.id: {o.id for o in i.options} for i in questionnaire.items.values()},
+        {s.id: s for s in scales}, {f.id for f in flags}, {p.id for p in paths})

@@ -53,15 +53,20 @@ def read_flags(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...
     flags: list[Flag] = []
     for index, flag in enumerate(shape.flags):
         at: Loc = ("flags", index)
+        # Each flag's rule may read only the flags above it.
         reader = ConditionReader(items, {s.id: s for s in scales}, {f.id for f in flags})
-        check_flag(flag, at)
-        flags.append(Flag(
-            id=flag.id, kind=flag.kind, title=flag.title, text=flag.text,
-            when=reader.read(flag.when, (*at, "when")), because=flag.because,
-            urgency=flag.urgency or "routine", tell_doctor=flag.tell_doctor,
-            tell_who=flag.tell_who, counselor=flag.counselor))
+        flags.append(read_flag(flag, at, reader))
         unique(numbered(("flags",), (f.id for f in flags)), "flag")
     return tuple(flags)
+
+
+def read_flag(flag: FlagShape, at: Loc, reader: ConditionReader) -> Flag:
+    check_flag(flag, at)
+    return Flag(
+        id=flag.id, kind=flag.kind, title=flag.title, text=flag.text,
+        when=reader.read(flag.when, (*at, "when")), because=flag.because,
+        urgency=flag.urgency or "routine", tell_doctor=flag.tell_doctor,
+        tell_who=flag.tell_who, counselor=flag.counselor)
 
 
 def check_flag(flag: FlagShape, at: Loc) -> None:

@@ -43,7 +43,12 @@ from recovery.content.reading import (
     validate,
     whole_number,
 )
-from recovery.content.references import ConditionReader, OptionalCondition, RawCondition
+from recovery.content.references import (
+    ConditionReader,
+    OptionalCondition,
+    RawCondition,
+    reader_of_all,
+)
 from recovery.strict import Loc
 
 
@@ -161,9 +166,7 @@ class PlanFile(Shape):
 def read_plan(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...],
               flags: tuple[Flag, ...], paths: tuple[TreatmentPath, ...]) -> PlanContent:
     plan = validate(PlanFile, data)
-    reader = ConditionReader(
-        {i.id: {o.id for o in i.options} for i in questionnaire.items.values()},
-        {s.id: s for s in scales}, {f.id for f in flags}, {p.id for p in paths})
+    reader = reader_of_all(questionnaire, scales, flags, paths)
     substances = {o.id for o in questionnaire.items[questionnaire.subject_item].options}
     urge, lapse, therapy = plan.urge_plan, plan.lapse_plan, plan.therapy_aftercare
     return PlanContent(

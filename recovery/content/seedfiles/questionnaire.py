@@ -127,20 +127,26 @@ def read_steps(shapes: list[StepShape], option_sets: OptionSets) -> tuple[Step, 
     known: dict[str, set[str]] = {}  # items asked in earlier steps: what skip logic may read
     steps: list[Step] = []
     for index, shape in enumerate(shapes):
-        at: Loc = ("steps", index)
-        earlier = ConditionReader(dict(known))
-        show_if = read_show_if(shape.show_if, at, earlier)
-        items = read_items(shape.items, (*at, "items"), option_sets, earlier, known)
-        words = counselor_words({"intro": shape.intro}, shape.self_only, shape.counselor, at)
-        check_true_for_clients(shape.title, (*at, "title"))
-        steps.append(Step(id=shape.id, title=shape.title, items=items, intro=shape.intro,
-                          show_if=show_if, counselor_intro=words.get("intro", "")))
-        known.update({item.id: {o.id for o in item.options} for item in items})
+        step = read_step(shape, ("steps", index), option_sets, known)
+        steps.append(step)
+        known.update({item.id: {o.id for o in item.options} for item in step.items})
     unique(numbered(("steps",), (s.id for s in steps)), "step")
     for index, step in enumerate(steps):
         if step.id in RESERVED_STEP_IDS:
             raise SeedProblem(("steps", index), f"{step.id!r} is reserved for a page of its own")
     return tuple(steps)
+
+
+def read_step(shape: StepShape, at: Loc, option_sets: OptionSets, known: dict[str, set[str]]
+              ) -> Step:
+    """One step; `known` holds the items of earlier steps, all that its skip logic may read."""
+    earlier = ConditionReader(dict(known))
+    show_if = read_show_if(shape.show_if, at, earlier)
+    items = read_items(shape.items, (*at, "items"), option_sets, earlier, known)
+    words = counselor_words({"intro": shape.intro}, shape.self_only, shape.counselor, at)
+    check_true_for_clients(shape.title, (*at, "title"))
+    return Step(id=shape.id, title=shape.title, items=items, intro=shape.intro,
+                show_if=show_if, counselor_intro=words.get("intro", ""))
 
 
 def read_items(shapes: list[ItemShape], at: Loc, option_sets: OptionSets,

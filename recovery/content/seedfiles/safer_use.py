@@ -18,7 +18,7 @@ from recovery.content.model import (
     TreatmentPath,
 )
 from recovery.content.reading import Entries, Lines, SeedProblem, Shape, Slug, Text, validate
-from recovery.content.references import ConditionReader, RawCondition
+from recovery.content.references import RawCondition, reader_of_all
 from recovery.content.seedfiles.paths import RuleShape
 
 
@@ -38,9 +38,7 @@ class SaferUseFile(Shape):
 def read_safer_use(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...],
                    flags: tuple[Flag, ...], paths: tuple[TreatmentPath, ...]) -> SaferUse:
     shape = validate(SaferUseFile, data)
-    reader = ConditionReader(
-        {i.id: {o.id for o in i.options} for i in questionnaire.items.values()},
-        {s.id: s for s in scales}, {f.id for f in flags}, {p.id for p in paths})
+    reader = reader_of_all(questionnaire, scales, flags, paths)
     substances = {o.id for o in questionnaire.items[questionnaire.subject_item].options}
     check_substances(shape.guides, substances)
     return SaferUse(

@@ -25,7 +25,7 @@ from recovery.content.reading import (
     unique,
     validate,
 )
-from recovery.content.references import ConditionReader, RawCondition
+from recovery.content.references import RawCondition, reader_of_all
 from recovery.strict import Loc
 
 
@@ -49,10 +49,7 @@ def read_summary(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, .
         check_urgencies(getattr(shape, kind), kind, flags)
     if "{path}" not in shape.first_step:
         raise SeedProblem(("first_step",), "must name the path with {path}")
-    reader = ConditionReader({i.id: {o.id for o in i.options}
-                              for i in questionnaire.items.values()},
-                             {s.id: s for s in scales}, {f.id for f in flags},
-                             {p.id for p in paths})
+    reader = reader_of_all(questionnaire, scales, flags, paths)
     harms = tuple(HarmSummary(id=harm.id, when=reader.read(harm.when, ("harms", i, "when")),
                               text=harm.text)
                   for i, harm in enumerate(shape.harms))
