@@ -30,7 +30,9 @@ from recovery.plans import store as plan_store
 from recovery.questionnaire import store
 from recovery.screening.answers import AnswerError
 from recovery.screening.engine import screen
+from recovery.screening.result import ScreeningResult
 from recovery.seeds import current_content
+from recovery.templating import count_of
 
 MAX_INPUT_BYTES = 1_000_000
 
@@ -103,18 +105,27 @@ def assess_command(answers_file: IO[bytes], locale: str | None) -> None:
     screening result as JSON."""
     answers = read_answers(answers_file)
     content = current_content()
-    if locale is not None and locale not in {loc.id for loc in content.crisis_locales}:
-        fail(f"unknown locale {locale!r}; known: "
-             + ", ".join(loc.id for loc in content.crisis_locales))
-    try:
-        result = screen(answers, content, locale=locale)
-    except AnswerError as exc:
-        lines = [f"  {p.item or '(answers)'}: {p.message}" for p in exc.problems]
-        fail("the answers can't be scored:\n" + "\n".join(lines))
+    check_locale(locale, content)
+    result = screened(answers, content, locale)
     output = result.to_dict()
     output["answers"] = result.answers
     output["crisis_resources"] = asdict(content.crisis_locale(locale))
     click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def check_locale(locale: str | None, content: Content) -> None:
+    if locale is not None and locale not in {loc.id for loc in content.crisis_locales}:
+        fail(f"unknown locale {locale!r}; known: "
+             + ", ".join(loc.id for loc in content.crisis_locales))
+
+
+def screened(answers: dict[str, Any], content: Content, locale: str | None) -> ScreeningResult:
+    """The screening of the answers, or every reason they can't be scored."""
+    try:
+        return screen(answers, content, locale=locale)
+    except AnswerError as exc:
+        lines = [f"  {p.item or '(answers)'}: {p.message}" for p in exc.problems]
+        fail("the answers can't be scored:\n" + "\n".join(lines))
 
 
 def read_answers(answers_file: IO[bytes]) -> dict[str, Any]:
@@ -122,17 +133,21 @@ def read_answers(answers_file: IO[bytes]) -> dict[str, Any]:
     raw = answers_file.read(MAX_INPUT_BYTES + 1)
     if len(raw) > MAX_INPUT_BYTES:
         fail("the answers file is larger than 1 MB")
+    answers = parsed_json(raw)
+    if not isinstance(answers, dict):
+        fail("the answers must be a JSON object of item id -> value")
+    return answers
+
+
+def parsed_json(raw: bytes) -> Any:
     try:
-        answers = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         fail("the answers are not UTF-8 text")
     except RecursionError:
         fail("the answers are nested too deeply")
     except json.JSONDecodeError as exc:
         fail(f"the answers are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    if not isinstance(answers, dict):
-        fail("the answers must be a JSON object of item id -> value")
-    return answers
 
 
 @click.command("purge-expired")
@@ -143,19 +158,23 @@ def purge_expired_command() -> None:
     ended, and counselors' screenings in progress untouched for COUNSELOR_SCREENING_KEEP_HOURS.
     Safe to run from cron, as often as you like: four DELETEs in one transaction, and a second
     run finds nothing to do."""
-    cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
     with maintenance_engine() as engine, Session(engine) as session:
-        results = store.purge_expired_assessments(session)
-        plans = plan_store.purge_expired_plans(session, saved_after=cutoff)
-        counts = attempts.purge_ended(session, now=clock.now())
-        unsaved = progress.purge_expired(session, now=clock.now())
+        results, plans, counts, unsaved = purge_all(session)
         session.commit()
-    click.echo(f"Deleted {results} expired saved result{'' if results == 1 else 's'}.")
-    click.echo(f"Deleted {plans} expired plan{'' if plans == 1 else 's'}.")
-    click.echo(f"Deleted {counts} ended sign-in count{'' if counts == 1 else 's'} "
-               "for unknown addresses.")
-    click.echo(f"Deleted {unsaved} screening{'' if unsaved == 1 else 's'} in progress "
-               "kept past their time.")
+    click.echo(f"Deleted {count_of(results, 'expired saved result')}.")
+    click.echo(f"Deleted {count_of(plans, 'expired plan')}.")
+    click.echo(f"Deleted {count_of(counts, 'ended sign-in count')} for unknown addresses.")
+    click.echo(f"Deleted {count_of(unsaved, 'screening')} in progress kept past their time.")
+
+
+def purge_all(session: Session) -> tuple[int, int, int, int]:
+    """Delete what is past its time: how many saved results, plans, sign-in counts of unknown
+    addresses and screenings in progress."""
+    cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
+    return (store.purge_expired_assessments(session),
+            plan_store.purge_expired_plans(session, saved_after=cutoff),
+            attempts.purge_ended(session, now=clock.now()),
+            progress.purge_expired(session, now=clock.now()))
 
 
 def fail(message: str) -> NoReturn:
