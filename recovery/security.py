@@ -203,16 +203,23 @@ def is_indexable() -> bool:
     return request.endpoint in INDEXABLE_ENDPOINTS
 
 
+# On every response, unless the view set its own.
+EVERY_RESPONSE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Our own address goes only to ourselves (where the CSRF check reads it), never elsewhere.
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if not is_indexable():
         headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Our own address goes only to ourselves (where the CSRF check reads it), never elsewhere.
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    for name, value in EVERY_RESPONSE_HEADERS.items():
+        headers.setdefault(name, value)
     if request.endpoint not in STATIC_ENDPOINTS:
         # Pages may show answers or results: never keep them in a shared browser's cache.
         headers["Cache-Control"] = "no-store"
