@@ -54,6 +54,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count_of)
     app.add_template_filter(local_time)
     app.add_template_global(qr_svg)
+    add_choice_question(app)
+
+
+def add_choice_question(app: Flask) -> None:
+    """The `choice_question` global: a radio or checkbox question written by its macro, the
+    same question's markup rendered once."""
 
     def write(question: ChoiceQuestion, autofocus: bool) -> Markup:
         macro = app.jinja_env.get_template("_macros/forms.html").module.choice_question  # type: ignore[attr-defined]

@@ -59,14 +59,20 @@ def download() -> ResponseReturnValue:
     if mark not in MARKS:
         abort(400, description="Please choose what to print at the top of each page: the "
                                "client's code, their initials, or nothing.")
+    drafts = exported_drafts(chosen_ids(raw_ids), mark)
+    today = localtime.today()
+    pdf = render_handouts_pdf(drafts, current_content(), paper=paper, today=today)
+    return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
+
+
+def chosen_ids(raw_ids: list[str]) -> list[int]:
+    """The ticked plans' ids, each once, in order; a 422 for none, a 400 for too many or for
+    what isn't an id."""
     if not raw_ids:
         abort(422, description="Please tick at least one plan to print.")
     if len(raw_ids) > MAX_PLANS or not all(re.fullmatch(r"[0-9]{1,9}", v) for v in raw_ids):
         abort(400, description=f"Please choose at most {MAX_PLANS} plans from the list.")
-    drafts = exported_drafts(sorted({int(v) for v in raw_ids}), mark)
-    today = localtime.today()
-    pdf = render_handouts_pdf(drafts, current_content(), paper=paper, today=today)
-    return pdf_response(pdf, filename=f"meeting-handouts-{today.isoformat()}.pdf")
+    return sorted({int(v) for v in raw_ids})
 
 
 def exported_drafts(plan_ids: list[int], mark: str
