@@ -80,7 +80,14 @@ class ConditionReader:
     def read(self, value: Any, at: Loc) -> c.Condition:
         """The condition in `value`, found at `at` in the file."""
         ((key, inner),) = validate_value(CONDITION, value, at).items()
-        parsers: dict[str, Callable[[Any, Loc], c.Condition]] = {
+        parsers = self._parsers()
+        if key not in parsers:
+            raise SeedProblem(at, f"unknown condition {key!r}")
+        return parsers[key](inner, (*at, key))
+
+    def _parsers(self) -> dict[str, Callable[[Any, Loc], c.Condition]]:
+        """The parser of each kind of condition, by its key in the file."""
+        return {
             "answer": self._answer,
             "all": lambda v, loc: c.AllOf(self._read_all(v, loc)),
             "any": lambda v, loc: c.AnyOf(self._read_all(v, loc)),
@@ -91,9 +98,6 @@ class ConditionReader:
             "path": self._path,
             "always": self._always,
         }
-        if key not in parsers:
-            raise SeedProblem(at, f"unknown condition {key!r}")
-        return parsers[key](inner, (*at, key))
 
     def _read_all(self, value: Any, at: Loc) -> tuple[c.Condition, ...]:
         entries = validate_value(CONDITIONS, value, at)

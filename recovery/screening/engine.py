@@ -287,13 +287,17 @@ def priorities(content: Content, flags: list[FlagResult], paths: tuple[PathResul
     for kind, words in (("crisis", opening.crisis), ("medical", opening.medical)):
         first = next((f for f in flags if f.kind == kind), None)
         if first is not None:
-            text = words[first.urgency].replace("{flag}", first.title)
-            lines.append(Priority(kind=kind, text=fill(text, subject), ref=first.id,
-                                  urgency=first.urgency))
+            lines.append(flag_priority(first, words, subject))
     if paths:
         text = opening.first_step.replace("{path}", paths[0].title)
         lines.append(Priority(kind="path", text=fill(text, subject), ref=paths[0].id))
     return tuple(lines)
+
+
+def flag_priority(flag: FlagResult, words: Mapping[str, str], subject: str) -> Priority:
+    """The opening's line for the flag's urgency, naming the flag."""
+    text = words[flag.urgency].replace("{flag}", flag.title)
+    return Priority(kind=flag.kind, text=fill(text, subject), ref=flag.id, urgency=flag.urgency)
 
 
 def named_harms(ctx: ScreeningContext, subject: str) -> tuple[Harm, ...]:

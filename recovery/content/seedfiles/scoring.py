@@ -77,16 +77,22 @@ def read_scale(scale: ScaleShape, at: Loc, items: dict[str, Item], answers: Cond
     check_bands(scale.bands, (*at, "bands"))
     exclusions = tuple(read_exclusion(exclusion, (*at, "exclusions", index), scale, answers)
                        for index, exclusion in enumerate(scale.exclusions))
-    applies_when: c.Condition = c.Always()
-    if scale.applies_when is not None:
-        applies_when = answers.read(scale.applies_when, (*at, "applies_when"))
-        if not scale.not_applicable:
-            raise SeedProblem(at, "a scale with applies_when needs not_applicable text")
     return Scale(
         id=scale.id, title=scale.title, items=tuple(scale.items),
         bands=tuple(Band(b.level, b.min, b.label, b.meaning) for b in scale.bands),
-        about=scale.about, applies_when=applies_when, not_applicable=scale.not_applicable,
-        exclusions=exclusions)
+        about=scale.about, applies_when=read_applies_when(scale, at, answers),
+        not_applicable=scale.not_applicable, exclusions=exclusions)
+
+
+def read_applies_when(scale: ScaleShape, at: Loc, answers: ConditionReader) -> c.Condition:
+    """Whom the scale is for (everyone, without `applies_when`); with `applies_when`, the scale
+    needs words for everyone else."""
+    if scale.applies_when is None:
+        return c.Always()
+    applies_when = answers.read(scale.applies_when, (*at, "applies_when"))
+    if not scale.not_applicable:
+        raise SeedProblem(at, "a scale with applies_when needs not_applicable text")
+    return applies_when
 
 
 def check_scored_items(item_ids: list[str], at: Loc, items: dict[str, Item]) -> None:

@@ -45,12 +45,10 @@ def keep(session: Session, *, counselor_id: int, client_id: int, answers: Answer
     statement = dialect.insert(table).values(
         counselor_id=counselor_id, client_id=client_id, answers=answers,
         content_version=content_version, started_at=now, updated_at=now)
-    changed = {name: statement.excluded[name]
-               for name in ("answers", "content_version", "updated_at")}
-    if restart:
-        changed["started_at"] = statement.excluded.started_at
+    changed = ["answers", "content_version", "updated_at", *(["started_at"] if restart else [])]
     session.exec(statement.on_conflict_do_update(
-        index_elements=[table.c.counselor_id, table.c.client_id], set_=changed))
+        index_elements=[table.c.counselor_id, table.c.client_id],
+        set_={name: statement.excluded[name] for name in changed}))
 
 
 def discard(session: Session, *, counselor_id: int, client_id: int) -> None:
