@@ -118,8 +118,9 @@ def printable(record: ScreeningRecord) -> ScreeningRecord:
     hold: emoji after the first MAX_EMOJI as a small box (each one drawn costs as much as 300
     letters), and more than MAX_LINES lines run together."""
     stand_in = emoji_stand_in()
+    notes = tidy(record.notes, stand_in)  # first: the notes keep the emoji the budget allows
     chosen = record.chosen and replace(record.chosen, reason=tidy(record.chosen.reason, stand_in))
-    return replace(record, notes=tidy(record.notes, stand_in), chosen=chosen)
+    return replace(record, notes=notes, chosen=chosen)
 
 
 def emoji_stand_in() -> Callable[[re.Match[str]], str]:
