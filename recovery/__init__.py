@@ -55,13 +55,16 @@ def register_blueprints(app: "Flask") -> None:
     from recovery.questionnaire import flow
     from recovery.questionnaire import views as questionnaire_views
     from recovery.questionnaire.mounts import SelfScreening
+    from recovery.safetyplan import routes as safety_plan
 
     security.limit_blueprints(submissions=plans_views.bp)
+    security.limit_blueprints(submissions=safety_plan.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(questionnaire_views.bp)
     app.register_blueprint(flow.bp, name="screening", url_prefix="/screening",
                            mount=SelfScreening())
     app.register_blueprint(plans_views.bp)
+    app.register_blueprint(safety_plan.bp)
     # The flow and the plan pages again, as children of the workspace (its guard, its mounts).
     workspace.register_counselor(app, screening_flow=flow.bp, plan_pages=plan_pages.bp)

@@ -28,6 +28,7 @@ from recovery.counselor.screenings import progress
 from recovery.db import maintenance_engine
 from recovery.plans import store as plan_store
 from recovery.questionnaire import store
+from recovery.safetyplan import store as safety_store
 from recovery.screening.answers import AnswerError
 from recovery.screening.engine import screen
 from recovery.screening.result import ScreeningResult
@@ -153,26 +154,29 @@ def parsed_json(raw: bytes) -> Any:
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired_command() -> None:
-    """Delete saved results older than RESULT_RETENTION_DAYS, anonymous plans not saved for
-    PLAN_RETENTION_DAYS, the sign-in counts of addresses without an account whose window has
-    ended, and counselors' screenings in progress untouched for COUNSELOR_SCREENING_KEEP_HOURS.
-    Safe to run from cron, as often as you like: four DELETEs in one transaction, and a second
+    """Delete saved results older than RESULT_RETENTION_DAYS, anonymous plans and safety plans
+    not saved for PLAN_RETENTION_DAYS, the sign-in counts of addresses without an account whose
+    window has ended, and counselors' screenings in progress untouched for
+    COUNSELOR_SCREENING_KEEP_HOURS.
+    Safe to run from cron, as often as you like: five DELETEs in one transaction, and a second
     run finds nothing to do."""
     with maintenance_engine() as engine, Session(engine) as session:
-        results, plans, counts, unsaved = purge_all(session)
+        results, plans, safety_plans, counts, unsaved = purge_all(session)
         session.commit()
     click.echo(f"Deleted {count_of(results, 'expired saved result')}.")
     click.echo(f"Deleted {count_of(plans, 'expired plan')}.")
+    click.echo(f"Deleted {count_of(safety_plans, 'expired safety plan')}.")
     click.echo(f"Deleted {count_of(counts, 'ended sign-in count')} for unknown addresses.")
     click.echo(f"Deleted {count_of(unsaved, 'screening')} in progress kept past their time.")
 
 
-def purge_all(session: Session) -> tuple[int, int, int, int]:
-    """Delete what is past its time: how many saved results, plans, sign-in counts of unknown
-    addresses and screenings in progress."""
+def purge_all(session: Session) -> tuple[int, int, int, int, int]:
+    """Delete what is past its time: how many saved results, plans, safety plans, sign-in
+    counts of unknown addresses and screenings in progress."""
     cutoff = plan_store.retention_cutoff(current_app.config["PLAN_RETENTION_DAYS"])
     return (store.purge_expired_assessments(session),
             plan_store.purge_expired_plans(session, saved_after=cutoff),
+            safety_store.purge_expired_safety_plans(session, saved_after=cutoff),
             attempts.purge_ended(session, now=clock.now()),
             progress.purge_expired(session, now=clock.now()))
 

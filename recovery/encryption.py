@@ -16,6 +16,7 @@ from recovery.models import (
     ClientScreening,
     PlanRevision,
     RelapsePlan,
+    SafetyPlan,
     ScreeningInProgress,
 )
 from recovery.sealed import CONFIG_KEY, new_key
@@ -32,6 +33,7 @@ SEALED_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (PlanRevision, "draft"),
     (ScreeningInProgress, "answers"),
     (RelapsePlan, "print_choices"),
+    (SafetyPlan, "plan"),
 )
 BATCH = 500
 

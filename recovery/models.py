@@ -2,7 +2,7 @@
 are not tables.
 
 The anonymous side (`Assessment`, `RelapsePlan`, `PlanRevision`, and `ResultPlanLink` between a
-saved result and a plan made from it) has no accounts. The counselor
+saved result and a plan made from it, and `SafetyPlan`) has no accounts. The counselor
 workspace adds `User`, `UserSession` (server-side logins), `UnknownAddressAttempts` (sign-in
 attempts for addresses without an account), `Invitation`, `AuditEvent`, and the caseload:
 `Client`, `ClientShare`, `ClientScreening` and `ScreeningInProgress` (a counselor's screening
@@ -107,6 +107,20 @@ class PlanRevision(SQLModel, table=True):
     # keeps the version of the install it came from).
     content_version: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class SafetyPlan(SQLModel, table=True):
+    """A safety plan saved under its own private link (hashed, like `RelapsePlan`). The whole
+    `SafetyPlanDraft.to_dict()` is one sealed value: every save replaces it."""
+
+    __tablename__ = "safety_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    # Steps, contacts and phone numbers: encrypted at rest when ENCRYPTION_KEYS is set.
+    plan: dict[str, Any] = Field(sa_type=SealedJSON)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, index=True)
 
 
 # --- Counselor workspace -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from recovery.content.seedfiles.paths import read_paths
 from recovery.content.seedfiles.plan import read_plan
 from recovery.content.seedfiles.questionnaire import read_questionnaire
 from recovery.content.seedfiles.safer_use import read_safer_use
+from recovery.content.seedfiles.safety_plan import read_safety_plan
 from recovery.content.seedfiles.scoring import read_scales
 from recovery.content.seedfiles.summary import read_summary
 from recovery.content.seedfiles.words import fill_words, read_words, words_for
@@ -37,7 +38,7 @@ __all__ = ["DEFAULT_COUNTRY", "MAX_FILE_BYTES", "SEED_FILES", "ContentError", "U
 # Every file load_content reads, relative to the seeds directory.
 SEED_FILES = ("VERSION", "words.yaml", "questionnaire.yaml", "scoring.yaml", "flags.yaml",
               "paths.yaml", "crisis.yaml", "plan.yaml", "summary.yaml", "safer_use.yaml",
-              "lexicon.yaml")
+              "safety_plan.yaml", "lexicon.yaml")
 T = TypeVar("T")
 DEFAULT_COUNTRY = "US"  # the CRISIS_LOCALE setting's default (recovery/config.py)
 
@@ -91,9 +92,11 @@ def load_content(seeds_dir: str | Path, country: str = DEFAULT_COUNTRY) -> Conte
                    lambda data: read_summary(data, questionnaire, scales, flags, paths))
     safer_use = read("safer_use.yaml",
                      lambda data: read_safer_use(data, questionnaire, scales, flags, paths))
+    safety_plan = read("safety_plan.yaml", read_safety_plan)
     lexicon = read("lexicon.yaml", lambda data: read_lexicon(data, questionnaire))
     return Content(version=version, questionnaire=questionnaire, severity_scale=severity,
                    scales=scales, flags=flags, paths=paths, crisis_locales=locales,
                    default_locale=country, plan=plan, opening=opening,
-                   safer_use=safer_use, lexicon=lexicon, words=words)
+                   safer_use=safer_use, safety_plan=safety_plan, lexicon=lexicon,
+                   words=words)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from recovery.content.conditions import Always, Condition
+from recovery.content.safety import SafetyPlanContent
 
 ITEM_KINDS = ("single", "multi", "yes_no", "scale")
 # "danger": an urgent safety warning (a deadly mix, daily downers), shown before the paths.
@@ -248,6 +249,7 @@ class Content:
     plan: "PlanContent"
     opening: Opening
     safer_use: SaferUse
+    safety_plan: SafetyPlanContent
     lexicon: "Lexicon"
     # words.yaml's words in the default country's variety of English, already filled into
     # every text above; templates read them as `words`.
@@ -358,7 +360,8 @@ class PlanContent:
     medical_red_flags: tuple[SubstanceRedFlags, ...]
     therapy_aftercare: TherapyAftercare
     at_home_safety: ConditionalList
-    safety_steps: ConditionalList
+    # When the relapse plan gets the safety plan's steps (seeds/safety_plan.yaml), first.
+    safety_plan_when: Condition
 
     def trigger(self, trigger_id: str) -> PlanTrigger | None:
         return next((t for t in self.triggers if t.id == trigger_id), None)

@@ -48,7 +48,7 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
     its next steps. Raises AnswerError for invalid answers."""
     result, ctx = evaluate(answers, content, locale)
     plan, subject = content.plan, result.substance_text
-    is_at_risk = plan.safety_steps.applies_when.is_true(ctx)
+    is_at_risk = plan.safety_plan_when.is_true(ctx)
     return PlanDraft(
         content_version=content.version,
         substance=result.substance,
@@ -70,9 +70,10 @@ def build_draft(answers: Mapping[str, object], content: Content, *, today: date,
         therapy=therapy_section(plan, ctx),
         # The result page's safer-use lines (seeds/safer_use.yaml), for the same people.
         harm_reduction=result.safer_use.lines if result.safer_use else (),
-        safety_steps=(tuple(SafetyStep(prompt) for prompt in plan.safety_steps.lines)
+        # The safety plan's own steps (seeds/safety_plan.yaml), first in the plan.
+        safety_steps=(tuple(SafetyStep(step.title) for step in content.safety_plan.steps)
                       if is_at_risk else ()),
-        safety_credit=plan.safety_steps.credit if is_at_risk else "",
+        safety_credit=content.safety_plan.credit if is_at_risk else "",
     )
 
 

@@ -34,7 +34,8 @@ def edit_plan(seeds: Path, change: Callable[[Any], None]) -> None:
 
 
 def test_real_plan_loads() -> None:
-    plan = load_content(SEEDS_DIR).plan
+    content = load_content(SEEDS_DIR)
+    plan = content.plan
 
     assert [k for k, _ in plan.trigger_kinds] == [
         "people", "places", "feelings", "body", "thoughts"]
@@ -51,7 +52,8 @@ def test_real_plan_loads() -> None:
     assert [r.id for r in plan.routine] == [
         "sleep", "morning_light", "meals_water", "movement", "rest_practice", "connection"]
     assert len(plan.at_home_safety.lines) == 7
-    assert len(plan.safety_steps.lines) == 6 and "Stanley-Brown" in plan.safety_steps.credit
+    # The relapse plan's safety steps are the safety plan's own (safety_plan.yaml).
+    assert len(content.safety_plan.steps) == 7 and "Stanley-Brown" in content.safety_plan.credit
     # Folded YAML text is read without the trailing newline.
     assert plan.urge_plan.grounding == plan.urge_plan.grounding.strip()
 
@@ -73,7 +75,7 @@ def test_real_plan_rules_and_references() -> None:
     assert plan.therapy_aftercare.applies_when == AnswerIn(
         "prescribed", frozenset({"infusion_clinic", "esketamine", "at_home"}))
     assert plan.at_home_safety.applies_when == AnswerIn("prescribed", frozenset({"at_home"}))
-    assert plan.safety_steps.applies_when == AnyOf(
+    assert plan.safety_plan_when == AnyOf(
         (FlagRaised("suicide_risk"), FlagRaised("suicide_risk_now")))
 
 

@@ -140,7 +140,7 @@ def test_the_full_plan_has_the_therapy_and_safety_sections_when_they_apply(
                        safety_steps=(SafetyStep("Signs that a crisis may be starting for me",
                                                 "Not answering my phone"),
                                      SafetyStep("People I can ask for help")),
-                       safety_credit=content.plan.safety_steps.credit)
+                       safety_credit=content.safety_plan.credit)
     assert draft.therapy is not None
     text = render(draft).text()
 
@@ -152,7 +152,7 @@ def test_the_full_plan_has_the_therapy_and_safety_sections_when_they_apply(
                  *draft.therapy.after_session, *draft.therapy.at_home_rules):
         assert line in text
     assert "Not answering my phone" in text
-    assert content.plan.safety_steps.credit in text
+    assert content.safety_plan.credit in text
 
 
 def test_an_empty_plan_still_prints_every_section(

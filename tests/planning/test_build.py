@@ -323,9 +323,11 @@ def test_safety_steps_only_when_a_suicide_risk_flag_is_raised(
     if not is_at_risk:
         assert (draft.safety_steps, draft.safety_credit) == ((), "")
         return
-    assert len(draft.safety_steps) == 6
-    assert draft.safety_steps == tuple(SafetyStep(p) for p in content.plan.safety_steps.lines)
-    assert draft.safety_steps[0].prompt == "Signs that a crisis may be starting for me"
+    # One source of the steps: the safety plan's seven (seeds/safety_plan.yaml).
+    assert len(draft.safety_steps) == 7
+    assert draft.safety_steps == tuple(SafetyStep(s.title) for s in content.safety_plan.steps)
+    assert draft.safety_steps[0].prompt == "My warning signs"
+    assert draft.safety_steps[-1].prompt == "My reasons to live"
     assert all(step.response == "" for step in draft.safety_steps)
     assert "Stanley-Brown" in draft.safety_credit
 

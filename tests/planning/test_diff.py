@@ -55,7 +55,7 @@ def with_safety_response(draft: PlanDraft, response: str) -> PlanDraft:
     return dataclasses.replace(draft, safety_steps=(first,) + draft.safety_steps[1:])
 
 
-FIRST_PROMPT = "Signs that a crisis may be starting for me"
+FIRST_PROMPT = "My warning signs"
 FIRST_HARM_REDUCTION = ("Never use alone. Have someone sober with you who knows what you took "
                         "and will call for help if you need it.")
 KETAMINE_RED_FLAG = ("Needing to pee often or urgently, or pain when peeing · "

@@ -124,8 +124,10 @@ def test_purge_expired_deletes_old_anonymous_plans_with_their_versions(
 
     assert (first.exit_code, first.output) == (
         0, "Deleted 0 expired saved results.\nDeleted 2 expired plans.\n"
+        "Deleted 0 expired safety plans.\n"
         + NO_SIGN_IN_COUNTS)
     assert second.output == ("Deleted 0 expired saved results.\nDeleted 0 expired plans.\n"
+        "Deleted 0 expired safety plans.\n"
                              + NO_SIGN_IN_COUNTS)
     db_session.expire_all()
     left = db_session.exec(select(RelapsePlan.id).order_by(col(RelapsePlan.id))).all()

@@ -83,9 +83,11 @@ def test_purge_expired_deletes_only_expired_results_and_can_run_again(
 
     assert (first.exit_code, first.output) == (
         0, "Deleted 2 expired saved results.\nDeleted 0 expired plans.\n"
+        "Deleted 0 expired safety plans.\n"
         + NO_SIGN_IN_COUNTS)
     assert (second.exit_code, second.output) == (
         0, "Deleted 0 expired saved results.\nDeleted 0 expired plans.\n"
+        "Deleted 0 expired safety plans.\n"
         + NO_SIGN_IN_COUNTS)
     assert len(rows(db_session)) == 1
     assert client.get(keep).status_code == 200
@@ -99,6 +101,7 @@ def test_purge_counts_in_the_singular(app: Flask, db_session: Session) -> None:
     result = app.test_cli_runner().invoke(args=["purge-expired"])
 
     assert result.output == ("Deleted 1 expired saved result.\nDeleted 0 expired plans.\n"
+        "Deleted 0 expired safety plans.\n"
                              + NO_SIGN_IN_COUNTS)
     assert store.purge_expired_assessments(db_session) == 0
     assert db_session.exec(select(func.count()).select_from(Assessment)).one() == 0

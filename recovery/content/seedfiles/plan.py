@@ -140,12 +140,10 @@ class AtHomeSafetyShape(ConditionalShape):
         return self.rules
 
 
-class SafetyStepsShape(ConditionalShape):
-    steps: Lines
+class SafetyStepsShape(Shape):
+    """When the plan gets the safety plan's steps; the steps are safety_plan.yaml's."""
 
-    @property
-    def lines(self) -> list[str]:
-        return self.steps
+    applies_when: RawCondition
 
 
 class PlanFile(Shape):
@@ -186,7 +184,8 @@ def read_plan(data: Any, questionnaire: Questionnaire, scales: tuple[Scale, ...]
             reader.read(therapy.applies_when, ("therapy_aftercare", "applies_when")),
             tuple(therapy.common), tuple(therapy.call_provider), tuple(therapy.after_session)),
         at_home_safety=conditional(plan.at_home_safety, "at_home_safety", reader),
-        safety_steps=conditional(plan.safety_steps, "safety_steps", reader),
+        safety_plan_when=reader.read(plan.safety_steps.applies_when,
+                                     ("safety_steps", "applies_when")),
     )
 
 
