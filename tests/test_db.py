@@ -82,7 +82,7 @@ def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:
         "alembic_version", "assessment", "relapse_plan", "plan_revision",
         "user_account", "user_session", "invitation", "audit_event", "client", "client_share",
             "client_screening", "unknown_address_attempts", "result_plan_link",
-            "screening_in_progress"}
+            "screening_in_progress", "safety_plan"}
     with empty_engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}

@@ -1,0 +1,216 @@
+"""The safety plan's pages (recovery/safetyplan/routes.py): each step in turn, Skip and Back,
+the review, saving under a private link, editing a step there, deleting; and hostile input,
+which gets a clear message, a 4xx, and nothing kept or saved."""
+
+import random
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from recovery.planning.safety import MAX_LINE, SafetyContact
+from recovery.safetyplan import drafts
+from tests.plans.helpers import flashed, words
+from tests.questionnaire.helpers import (
+    LOW_RISK_KETAMINE,
+    RESULT_URL,
+    SUPPORT_URL,
+    person,
+    set_answers,
+)
+from tests.safetyplan.helpers import STEP_IDS, post_step, save, saved_draft, saved_plans
+
+
+def test_the_start_page_says_what_a_safety_plan_is_and_shows_crisis_lines(
+        client: FlaskClient) -> None:
+    page = words(client.get("/safety-plan"))
+
+    assert "A safety plan is a short list you write for yourself" in page
+    assert "stays in this browser only, until you choose to save it" in page
+    assert "988 Suicide & Crisis Lifeline" in page
+    assert 'href="/safety-plan/steps/warning_signs"' in client.get("/safety-plan").text
+
+
+def test_every_step_in_turn_then_the_review_then_a_private_link(
+        client: FlaskClient, app: Flask) -> None:
+    for number, step_id in enumerate(STEP_IDS, start=1):
+        page = client.get(f"/safety-plan/steps/{step_id}")
+        assert page.status_code == 200
+        assert f"step {number} of 7" in words(page)
+    assert post_step(client, "warning_signs", **{"line-1": "Not sleeping"}).headers[
+        "Location"] == "/safety-plan/steps/on_my_own"
+    post_step(client, "people", **{"name-1": "Sam", "phone-1": "+1 555-0100"})
+    last = post_step(client, "reasons", **{"line-1": "My daughter", "line-3": "Spring"})
+    assert last.headers["Location"] == "/safety-plan/review"
+
+    review = client.get("/safety-plan/review")
+    assert saved_plans(app) == []  # nothing on the server before "Save"
+    assert "Not sleeping" in words(review) and 'href="tel:+15550100"' in review.text
+    link = save(client)
+
+    assert re.fullmatch(r"/safety-plan/[A-Za-z0-9_-]{43}", link)
+    draft = saved_draft(app)
+    assert draft.answer("reasons").lines == ("My daughter", "Spring")
+    assert draft.answer("people").contacts == (SafetyContact("Sam", "+1 555-0100"),)
+    assert not client.get("/safety-plan/review").text.count("My daughter")  # forgotten here
+    shown = client.get(link)
+    assert "My daughter" in words(shown) and 'href="tel:+15550100"' in shown.text
+    assert 'href="tel:988"' in shown.text  # the country's crisis lines, already on it
+
+
+def test_skip_keeps_nothing_typed_and_back_goes_back(client: FlaskClient) -> None:
+    post_step(client, "on_my_own", **{"line-1": "A walk"})
+    skipped = post_step(client, "on_my_own", nav="skip", **{"line-1": "x" * 10_000})
+    back = post_step(client, "distractions", nav="back", **{"line-1": "The gym"})
+    first_back = post_step(client, "warning_signs", nav="back")
+
+    assert skipped.headers["Location"] == "/safety-plan/steps/distractions"
+    assert back.headers["Location"] == "/safety-plan/steps/on_my_own"
+    assert first_back.headers["Location"] == "/safety-plan"
+    page = client.get("/safety-plan/steps/on_my_own").text
+    assert 'value="A walk"' in page  # what was there before the skip
+    assert 'value="The gym"' in client.get("/safety-plan/steps/distractions").text
+
+
+def test_the_crisis_lines_step_is_filled_in_for_the_chosen_country(
+        client: FlaskClient, app: Flask) -> None:
+    page = client.get("/safety-plan/steps/professionals?region=GB")
+    assert "Already on your plan: crisis lines for United Kingdom" in words(page)
+    assert 'href="tel:116123"' in page.text and 'name="crisis_locale" type="hidden" value="GB"' \
+        in page.text
+
+    post_step(client, "professionals", crisis_locale="GB",
+              **{"name-1": "Dr Patel (GP)", "phone-1": "020 7946 0000"})
+    save(client)
+    assert saved_draft(app).crisis_locale == "GB"
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    pytest.param({"line-1": "x" * 10_000}, f"keep each line to {MAX_LINE:,} characters",
+                 id="ten-thousand-characters"),
+    pytest.param({"line-1": "a" * (MAX_LINE + 1)}, "keep each line", id="one-unbroken-word"),
+    pytest.param({"line-1": "ok", "line-2": "bell\x07"}, "unusual invisible characters",
+                 id="control-character"),
+    pytest.param({"line-1": "two\nlines"}, "keep each line to one line", id="line-break"),
+])
+def test_hostile_lines_get_a_message_and_nothing_is_kept(
+        client: FlaskClient, app: Flask, fields: dict[str, str], message: str) -> None:
+    response = post_step(client, "surroundings", **fields)
+
+    assert response.status_code == 422
+    assert message in words(response) and 'role="alert"' in response.text
+    with client.session_transaction() as session:
+        assert drafts.SESSION_KEY not in session
+    assert saved_plans(app) == []
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    pytest.param({"name-1": "Sam", "phone-1": "call me maybe"}, "digits, spaces",
+                 id="not-a-number"),
+    pytest.param({"phone-1": "555 0100"}, "Please add a name for this number",
+                 id="a-number-without-a-name"),
+    pytest.param({"name-1": "N" * 61}, "keep the name to 60", id="long-name"),
+])
+def test_hostile_contacts_get_a_message(client: FlaskClient, fields: dict[str, str],
+                                        message: str) -> None:
+    response = post_step(client, "people", **fields)
+    assert response.status_code == 422 and message in words(response)
+
+
+def test_unicode_is_kept_as_written(client: FlaskClient, app: Flask) -> None:
+    lines = {"line-1": "眠れない夜が続く", "line-2": "Ni ɖe ŋkeke 🌧️ ma", "line-3": "مشي قصير"}
+    post_step(client, "warning_signs", **lines)
+    save(client)
+    assert saved_draft(app).answer("warning_signs").lines == tuple(lines.values())
+
+
+def test_too_much_for_the_cookie_is_refused_with_words_not_lost(
+        client: FlaskClient, app: Flask) -> None:
+    # Characters that zip badly (CJK in no order), every line of several steps full: more
+    # than a cookie holds.
+    rnd = random.Random(15)
+
+    def odd() -> str:
+        return "".join(chr(0x4E00 + rnd.randrange(20_000)) for _ in range(MAX_LINE))
+
+    responses = [post_step(client, step_id, **{f"line-{n}": odd() for n in (1, 2, 3)})
+                 for step_id in ("warning_signs", "on_my_own", "distractions", "surroundings")]
+
+    refused = [r for r in responses if r.status_code == 413]
+    assert refused and "save the plan now and add the rest afterwards" in words(refused[0])
+    with client.session_transaction() as session:
+        cookie_steps = [a["step_id"] for a in session[drafts.SESSION_KEY]["answers"]]
+    assert len(cookie_steps) == 4 - len(refused)  # the ones that fitted are still there
+
+
+def test_an_unknown_step_or_link_is_a_404(client: FlaskClient) -> None:
+    assert client.get("/safety-plan/steps/nope").status_code == 404
+    assert client.get("/safety-plan/" + "A" * 43).status_code == 404
+    assert client.get("/safety-plan/" + "A" * 43 + "/pdf").status_code == 404
+    assert client.post("/safety-plan/" + "A" * 43 + "/delete").status_code == 404
+    assert client.get("/safety-plan/" + "A" * 42).status_code == 404
+
+
+def test_a_wrong_token_is_a_404_and_never_someone_elses_plan(
+        client: FlaskClient, app: Flask) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
+    link = save(client)
+    wrong = link[:-1] + ("A" if link[-1] != "A" else "B")
+
+    response = client.get(wrong)
+    assert response.status_code == 404 and "My cat" not in response.text
+    assert client.get(wrong + "/steps/reasons").status_code == 404
+
+
+def test_editing_a_step_of_a_saved_plan(client: FlaskClient, app: Flask) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
+    link = save(client)
+    form = client.get(f"{link}/steps/reasons")
+    assert 'value="My cat"' in form.text and "Save" in words(form)
+
+    refused = client.post(f"{link}/steps/reasons", data={"line-1": "z" * 10_000,
+                                                         "line-2": "", "line-3": ""})
+    assert refused.status_code == 422 and saved_draft(app).answer("reasons").lines == ("My cat",)
+    done = client.post(f"{link}/steps/reasons", data={"line-1": "My cat", "line-2": "Music",
+                                                      "line-3": ""})
+    assert done.headers["Location"] == f"{link}#reasons"
+    assert saved_draft(app).answer("reasons").lines == ("My cat", "Music")
+
+
+def test_delete_asks_first_then_the_link_is_gone(client: FlaskClient, app: Flask) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
+    link = save(client)
+    post_step(client, "reasons", **{"line-1": "Another"})
+    other = save(client)
+
+    assert "can't be undone" in words(client.get(f"{link}/delete"))
+    assert len(saved_plans(app)) == 2
+    response = client.post(f"{link}/delete")
+
+    assert response.status_code == 302 and "deleted" in " ".join(flashed(client))
+    assert client.get(link).status_code == 404
+    assert client.get(other).status_code == 200 and len(saved_plans(app)) == 1
+
+
+def test_clearing_the_plan_in_this_browser(client: FlaskClient) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
+    assert "Continue my plan" in words(client.get("/safety-plan"))
+    client.post("/safety-plan/forget")
+    assert "Start my safety plan" in words(client.get("/safety-plan"))
+    assert "My cat" not in client.get("/safety-plan/review").text
+
+
+def test_the_crisis_stop_and_the_result_offer_a_safety_plan(client: FlaskClient) -> None:
+    at_risk = person(s_wish_dead="yes", s_now="no")
+    set_answers(client, at_risk)
+
+    for url in (SUPPORT_URL, RESULT_URL):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'href="/safety-plan">Make a safety plan</a>' in page.text
+
+
+def test_no_offer_on_a_result_without_suicide_risk(client: FlaskClient) -> None:
+    set_answers(client, LOW_RISK_KETAMINE)
+    assert "Make a safety plan" not in client.get(RESULT_URL).text
