@@ -10,7 +10,7 @@ from recovery.export.layouts import PAPER_SIZES, long_date
 from recovery.export.renderer import current_renderer, render_template
 from recovery.planning.safety import SafetyPlanDraft
 
-SIZES = (11.0, 10.0, 9.0, 8.0)  # pt, largest first
+SIZES = (11.0, 10.0, 9.0, 8.0, 7.5)  # pt, largest first
 
 
 def render_safety_plan_pdf(draft: SafetyPlanDraft, content: Content, *, paper: str,

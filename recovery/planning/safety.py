@@ -19,7 +19,7 @@ from recovery.text import text_problem
 SCHEMA = "recovery-safety-plan"
 SCHEMA_VERSION = 1
 MAX_LINES = 3  # lines on a "lines" step
-MAX_LINE = 120  # characters in one line
+MAX_LINE = 100  # characters in one line
 MAX_CONTACTS = 3  # contacts on a "contacts" step
 MAX_NAME = 60  # characters in a contact's name
 
