@@ -29,7 +29,7 @@ WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))
 # desktop no page of it may be wider than the window (a wide table scrolls in its own box).
 NARROW: ViewportSize = {"width": 320, "height": 640}
 FIT_WIDTHS = (("narrow", NARROW), ("desktop", DESKTOP))
-FITTING_PATHS = ("/counselor",)
+FITTING_PATHS = ("/counselor", "/safety-plan")
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
