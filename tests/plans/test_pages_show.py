@@ -90,5 +90,21 @@ def test_someone_at_risk_gets_a_safety_plan_they_can_fill_in(
     assert "My brother Sam, 07700 900456" in words(client.get(f"/plans/{token}"))
 
 
+def test_at_risk_the_safety_plan_comes_first_with_the_seven_steps(
+        client: FlaskClient) -> None:
+    token = make_plan(client, AT_RISK)
+    page = words(client.get(f"/plans/{token}"))
+
+    safety = page.index("My safety plan Edit")
+    assert safety < page.index("About this plan") < page.index("My reasons Edit")
+    steps = ["My warning signs", "Things I can do on my own",
+             "People and places that take my mind off things", "People I can ask for help",
+             "Professionals and crisis lines", "Making my surroundings safer",
+             "My reasons to live"]
+    positions = [page.index(step, safety) for step in steps]
+    assert positions == sorted(positions) and positions[-1] < page.index("About this plan")
+    assert "Make a safety plan of its own" in page
+
+
 def test_no_safety_plan_section_for_someone_not_at_risk(client: FlaskClient, plan: str) -> None:
     assert client.get(edit_url(plan, "safety_steps")).status_code == 404

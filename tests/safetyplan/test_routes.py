@@ -214,3 +214,38 @@ def test_the_crisis_stop_and_the_result_offer_a_safety_plan(client: FlaskClient)
 def test_no_offer_on_a_result_without_suicide_risk(client: FlaskClient) -> None:
     set_answers(client, LOW_RISK_KETAMINE)
     assert "Make a safety plan" not in client.get(RESULT_URL).text
+
+
+def test_every_form_posts_its_csrf_token_and_a_post_without_one_is_refused(
+        app_csrf: Flask) -> None:
+    client = app_csrf.test_client()
+    step = client.get("/safety-plan/steps/reasons").text
+    assert 'name="csrf_token"' in step
+    token = re.search(r'name="csrf_token" value="([^"]+)"', step)
+    assert token is not None
+
+    refused = client.post("/safety-plan/steps/reasons", data={"line-1": "Mine", "nav": "next"})
+    assert refused.status_code == 400
+    kept = client.post("/safety-plan/steps/reasons", data={
+        "line-1": "Mine", "line-2": "", "line-3": "", "nav": "next", "csrf_token": token[1]})
+    assert kept.status_code == 302
+    assert client.post("/safety-plan/save").status_code == 400
+    assert saved_plans(app_csrf) == []
+    review = client.get("/safety-plan/review").text
+    assert review.count('name="csrf_token"') == 2  # save, and clear
+
+
+def test_a_body_over_the_apps_limit_is_refused_whole(client: FlaskClient, app: Flask) -> None:
+    response = client.post("/safety-plan/steps/reasons",
+                           data={"line-1": "x" * 100_000, "nav": "next"})
+
+    assert response.status_code == 413
+    with client.session_transaction() as session:
+        assert drafts.SESSION_KEY not in session
+    assert saved_plans(app) == []
+
+
+def test_the_privacy_page_says_what_a_safety_plan_keeps(client: FlaskClient) -> None:
+    page = words(client.get("/privacy"))
+    assert "A safety plan" in page
+    assert "Nothing reaches our database unless you press" in page
