@@ -193,7 +193,9 @@ def render_step(content: Content, step: SafetyPlanStep, draft: SafetyPlanDraft,
                 form: SafetyStepForm, *, token: str | None = None,
                 status: int | None = None) -> tuple[str, int]:
     crisis = content.crisis_locale(drafts.shown_locale(content, draft))
+    from_review = "review" in (request.args.get("from"), request.form.get("nav"))
     page = render_template("safety_plan/step.html", step=step, form=form, token=token,
                            number=content.safety_plan.position(step.id),
-                           crisis=crisis, locales=content.crisis_locales)
+                           crisis=crisis, locales=content.crisis_locales,
+                           from_review=from_review)
     return page, status or (422 if form.errors else 200)

@@ -249,3 +249,32 @@ def test_the_privacy_page_says_what_a_safety_plan_keeps(client: FlaskClient) -> 
     page = words(client.get("/privacy"))
     assert "A safety plan" in page
     assert "Nothing reaches our database unless you press" in page
+
+
+def test_a_change_from_the_review_goes_back_to_the_review(client: FlaskClient) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
+    review = client.get("/safety-plan/review").text
+    assert 'href="/safety-plan/steps/on_my_own?from=review"' in review
+
+    step = client.get("/safety-plan/steps/on_my_own?from=review")
+    assert "Save and back to my plan" in words(step) and "Skip this step" not in words(step)
+    refused = post_step(client, "on_my_own", nav="review", **{"line-1": "\x00"})
+    assert refused.status_code == 422 and "Save and back to my plan" in words(refused)
+    done = post_step(client, "on_my_own", nav="review", **{"line-1": "A cold shower"})
+    assert done.headers["Location"] == "/safety-plan/review"
+    assert "A cold shower" in words(client.get("/safety-plan/review"))
+
+
+def test_changing_the_country_of_a_saved_plan(client: FlaskClient, app: Flask) -> None:
+    link = save(client)
+    page = client.get(f"{link}/steps/professionals?region=AU")
+    assert "crisis lines for Australia" in words(page)
+    assert 'type="hidden" value="AU"' in page.text
+
+    client.post(f"{link}/steps/professionals", data={
+        "crisis_locale": "AU", **{f"{p}-{n}": "" for n in (1, 2, 3) for p in ("name", "phone")}})
+    assert saved_draft(app).crisis_locale == "AU"
+    assert "Emergency services: Call 000" in words(client.get(link))
+    bad = client.post(f"{link}/steps/professionals", data={"crisis_locale": "XX"})
+    assert bad.status_code == 422 and saved_draft(app).crisis_locale == "AU"
+    assert "Please choose one of the countries." in words(bad)
