@@ -14,6 +14,7 @@ class SafetyPlanStep:
     prompt: str  # the question the step asks, in plain words
     hint: str  # examples
     has_crisis_lines: bool = False  # the chosen country's crisis lines are already on it
+    is_first_on_card: bool = False  # first in the safety plan on the wallet card
 
     @property
     def is_contacts(self) -> bool:
@@ -29,6 +30,12 @@ class SafetyPlanContent:
 
     def step(self, step_id: str) -> SafetyPlanStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
+
+    def card_order(self, titles: tuple[str, ...]) -> tuple[int, ...]:
+        """The indexes of `titles` (a relapse plan's safety steps, by their titles) in the
+        order the wallet card prints them: the step marked first_on_card first."""
+        first = {s.title for s in self.steps if s.is_first_on_card}
+        return tuple(sorted(range(len(titles)), key=lambda i: titles[i] not in first))
 
     def position(self, step_id: str) -> int:
         """1 for the first step; raises ValueError for an unknown id."""

@@ -111,6 +111,14 @@ class ShareSafe:
                                     "font_size": size, **self.values})
 
 
+def card_order(draft: PlanDraft, content: Content) -> PlanDraft:
+    """The safety plan's steps in the card's order: the reason to live first
+    (seeds/safety_plan.yaml's first_on_card), so it is never the item the card leaves out."""
+    steps = draft.safety_steps
+    order = content.safety_plan.card_order(tuple(s.prompt for s in steps))
+    return dataclasses.replace(draft, safety_steps=tuple(steps[i] for i in order))
+
+
 def sections_by_id(printout: Printout) -> dict[str, Section]:
     return {s.id: s for area in printout.areas for s in area.sections}
 
@@ -127,6 +135,7 @@ def share_safe(layout: str, draft: PlanDraft, content: Content, *, paper: str,
         return ShareSafe(handout_printout(plan, masker), "pdf/handout.html", HANDOUT_SIZES,
                          {"crisis": crisis, "goal": plan.goal, "page_mark": mark,
                           "urge_minutes": plan.urge_plan.delay_minutes, **common})
-    plan = limit_emoji(reduced_draft(draft, keep_phones=True, keep_safety_plan=True))
+    plan = limit_emoji(reduced_draft(card_order(draft, content), keep_phones=True,
+                                     keep_safety_plan=True))
     return ShareSafe(wallet_printout(plan, masker), "pdf/wallet.html", WALLET_SIZES,
                      {"crisis_lines": card_crisis_lines(crisis), **common})

@@ -68,25 +68,30 @@ def text(label: str, check: Callable[[str], str | None], **kwargs: Any) -> Strin
 def step_form(step: SafetyPlanStep, answer: StepAnswer, *, locales: Sequence[str],
               locale: str, formdata: MultiDict[str, str] | None = None) -> SafetyStepForm:
     """The form for `step`, filled with `answer` (or with `formdata`, when posted)."""
-    fields: dict[str, Any] = {"step": step}
-    data: dict[str, str] = {}
-    if step.is_contacts:
-        for n in range(1, MAX_CONTACTS + 1):
-            fields[f"name-{n}"] = text(f"Name {n}", name_problem)
-            fields[f"phone-{n}"] = text(f"Phone number {n}", phone_problem,
-                                        also=(phone_needs_name,))
-        for n, contact in enumerate(answer.contacts, start=1):
-            data |= {f"name-{n}": contact.name, f"phone-{n}": contact.phone}
-    else:
-        for n in range(1, MAX_LINES + 1):
-            fields[f"line-{n}"] = text(f"Line {n}", line_problem)
-        data |= {f"line-{n}": line for n, line in enumerate(answer.lines, start=1)}
+    fields, data = contact_fields(answer) if step.is_contacts else line_fields(answer)
     if step.has_crisis_lines:
         fields["crisis_locale"] = HiddenField(validators=[one_of(locales)])
         data["crisis_locale"] = locale
-    form_class = type("SafetyStepForm", (SafetyStepForm,), fields)
+    form_class = type("SafetyStepForm", (SafetyStepForm,), {"step": step, **fields})
     form: SafetyStepForm = form_class(formdata=formdata, data=data)
     return form
+
+
+def line_fields(answer: StepAnswer) -> tuple[dict[str, Any], dict[str, str]]:
+    fields = {f"line-{n}": text(f"Line {n}", line_problem) for n in range(1, MAX_LINES + 1)}
+    return fields, {f"line-{n}": line for n, line in enumerate(answer.lines, start=1)}
+
+
+def contact_fields(answer: StepAnswer) -> tuple[dict[str, Any], dict[str, str]]:
+    fields: dict[str, Any] = {}
+    for n in range(1, MAX_CONTACTS + 1):
+        fields[f"name-{n}"] = text(f"Name {n}", name_problem)
+        fields[f"phone-{n}"] = text(f"Phone number {n}", phone_problem,
+                                    also=(phone_needs_name,))
+    data: dict[str, str] = {}
+    for n, contact in enumerate(answer.contacts, start=1):
+        data |= {f"name-{n}": contact.name, f"phone-{n}": contact.phone}
+    return fields, data
 
 
 def one_of(allowed: Sequence[str]) -> Callable[[Any, Field], None]:

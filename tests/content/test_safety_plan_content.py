@@ -48,6 +48,8 @@ def test_the_real_file_has_the_seven_steps_in_order() -> None:
     assert [s.kind for s in safety.steps] == [
         "lines", "lines", "lines", "contacts", "contacts", "lines", "lines"]
     assert [s.id for s in safety.steps if s.has_crisis_lines] == ["professionals"]
+    assert [s.id for s in safety.steps if s.is_first_on_card] == ["reasons"]
+    assert safety.card_order(("My warning signs", "My reasons to live", "X")) == (1, 0, 2)
     assert all(s.title and s.prompt.endswith("?") and s.hint for s in safety.steps)
     assert safety.position("warning_signs") == 1 and safety.position("reasons") == 7
     assert safety.step("nope") is None
@@ -99,6 +101,8 @@ def set_key(where: Callable[[Any], dict[str, Any]], key: str, value: Any
                      id="crisis-lines-on-a-lines-step"),
         pytest.param(set_key(step(4), "crisis_lines", "yes"), "steps[4].crisis_lines", "",
                      id="crisis-lines-not-a-boolean"),
+        pytest.param(set_key(step(0), "first_on_card", True), "steps[6].first_on_card",
+                     "only one step can come first on the card", id="two-first-on-card"),
         pytest.param(set_key(lambda d: d, "steps", []), "steps", "", id="no-steps"),
         pytest.param(set_key(step(5), "prompt", "  "), "steps[5].prompt", "", id="blank-prompt"),
         pytest.param(set_key(step(6), "hint", "Ask your {family_docter}"), "steps[6].hint",

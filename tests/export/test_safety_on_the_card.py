@@ -67,3 +67,17 @@ def test_not_at_risk_the_card_keeps_the_reasons(
     draft = make_draft()
     text = " ".join(render(draft, "wallet").text().split())
     assert "Why I am doing this" in text and "My safety plan" not in text
+
+
+def test_with_every_step_written_at_length_the_reason_to_live_is_still_on_the_card(
+        render: Callable[..., PdfFile], make_draft: Callable[..., PlanDraft],
+        answers_for: Callable[..., dict[str, Any]], content: Content) -> None:
+    long = "I will take this one slowly and write it out in full, word by word, " * 3
+    responses = {s.title: f"{s.title}: {long}" for s in content.safety_plan.steps}
+    draft = at_risk_plan(make_draft, answers_for, **{
+        **responses, "My reasons to live": "My daughter Ivy, and seeing the sea again"})
+    text = " ".join(render(draft, "wallet").text().split())
+
+    assert "My daughter Ivy, and seeing the sea again" in text
+    assert "more in my full plan" in text  # the card left other steps out, whole
+    assert text.index("My reasons to live") < text.index("My top triggers")
