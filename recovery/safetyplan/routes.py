@@ -91,8 +91,12 @@ def save() -> Response:
     return redirect(url_for(".show", token=token))
 
 
-@bp.post("/forget")
-def forget() -> Response:
+@bp.route("/forget", methods=["GET", "POST"])
+def forget() -> ResponseReturnValue:
+    """Clear the plan in this browser; a page of its own asks first (a tap by mistake loses
+    nothing)."""
+    if request.method == "GET":
+        return render_template("safety_plan/forget.html")
     drafts.forget()
     flash("Your safety plan has been cleared from this browser.", "success")
     return redirect(url_for(".start"))

@@ -90,6 +90,12 @@ def test_a_safety_plan_from_the_support_page_to_its_pdf(
     expect(page.locator("main")).not_to_contain_text("This will not be kept")
     trip.visit("review")
     page.set_viewport_size(NARROW)
+    page.get_by_role("link", name="Clear it from this browser").click()
+    expect(page.locator("h1")).to_have_text("Clear your safety plan from this browser?")
+    trip.visit("forget")
+    page.set_viewport_size(NARROW)
+    page.get_by_role("link", name="Keep it").click()  # asked first: nothing lost
+    expect(page.locator("main")).to_contain_text("My daughter Ivy")
     go(page, "Save and get my private link")
 
     expect(page).to_have_url(re.compile(r"/safety-plan/[A-Za-z0-9_-]{43}$"))

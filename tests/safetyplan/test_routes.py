@@ -196,6 +196,8 @@ def test_delete_asks_first_then_the_link_is_gone(client: FlaskClient, app: Flask
 def test_clearing_the_plan_in_this_browser(client: FlaskClient) -> None:
     post_step(client, "reasons", **{"line-1": "My cat"})
     assert "Continue my plan" in words(client.get("/safety-plan"))
+    assert "can't be brought back" in words(client.get("/safety-plan/forget"))  # asks first
+    assert "My cat" in client.get("/safety-plan/review").text
     client.post("/safety-plan/forget")
     assert "Start my safety plan" in words(client.get("/safety-plan"))
     assert "My cat" not in client.get("/safety-plan/review").text
@@ -232,7 +234,8 @@ def test_every_form_posts_its_csrf_token_and_a_post_without_one_is_refused(
     assert client.post("/safety-plan/save").status_code == 400
     assert saved_plans(app_csrf) == []
     review = client.get("/safety-plan/review").text
-    assert review.count('name="csrf_token"') == 2  # save, and clear
+    assert review.count('name="csrf_token"') == 1  # save (clearing asks on a page of its own)
+    assert 'name="csrf_token"' in client.get("/safety-plan/forget").text
 
 
 def test_a_body_over_the_apps_limit_is_refused_whole(client: FlaskClient, app: Flask) -> None:
