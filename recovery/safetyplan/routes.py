@@ -16,8 +16,9 @@ from recovery import localtime
 from recovery.content.model import Content
 from recovery.content.safety import SafetyPlanStep
 from recovery.db import get_session
+from recovery.export.layouts import PAPER_SIZES
 from recovery.export.safety import render_safety_plan_pdf
-from recovery.export.views import chosen_paper, paper_for, pdf_response
+from recovery.export.views import paper_for, pdf_response
 from recovery.models import SafetyPlan
 from recovery.planning.safety import SafetyPlanDraft
 from recovery.plans.store import retention_cutoff
@@ -129,7 +130,9 @@ def edit(token: str, step_id: str) -> ResponseReturnValue:
 @bp.get("/<token:token>/pdf")
 @pdf_limit
 def pdf(token: str) -> Response:
-    paper = chosen_paper("full")
+    paper = request.args.get("paper")
+    if paper is not None and paper not in PAPER_SIZES:
+        abort(400)
     _plan, draft = load_plan(token)
     content = current_content()
     crisis = content.crisis_locale(draft.crisis_locale)

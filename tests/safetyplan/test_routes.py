@@ -281,3 +281,10 @@ def test_changing_the_country_of_a_saved_plan(client: FlaskClient, app: Flask) -
     bad = client.post(f"{link}/steps/professionals", data={"crisis_locale": "XX"})
     assert bad.status_code == 422 and saved_draft(app).crisis_locale == "AU"
     assert "Please choose one of the countries." in words(bad)
+
+
+def test_what_people_write_is_shown_as_text_never_as_markup(client: FlaskClient) -> None:
+    post_step(client, "reasons", **{"line-1": '<script>alert("x")</script>'})
+    link = save(client)
+    for page in (client.get(link).text, client.get(f"{link}/steps/reasons").text):
+        assert "<script>" not in page and "&lt;script&gt;" in page
