@@ -14,7 +14,11 @@ from recovery.planning.safety import SafetyPlanDraft, SafetyPlanError, draft_fro
 from recovery.questionnaire import journey
 
 SESSION_KEY = "safety_plan"
-MAX_COOKIE_BYTES = 3900  # browsers keep cookies up to 4096 bytes, name and attributes included
+# Browsers keep cookies up to 4096 bytes, name and attributes included. The rest is room for
+# the questionnaire's answers (every question answered: about 800 bytes), which may be given
+# after the plan is made (from the crisis stop, mid-check). A plan full to its limits in
+# English takes about 1,800.
+MAX_COOKIE_BYTES = 3200
 
 
 def current_draft(content: Content) -> SafetyPlanDraft:

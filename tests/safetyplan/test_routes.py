@@ -13,6 +13,7 @@ from recovery.planning.safety import MAX_LINE, SafetyContact
 from recovery.safetyplan import drafts
 from tests.plans.helpers import flashed, words
 from tests.questionnaire.helpers import (
+    EVERY_QUESTION,
     LOW_RISK_KETAMINE,
     RESULT_URL,
     SUPPORT_URL,
@@ -288,3 +289,28 @@ def test_what_people_write_is_shown_as_text_never_as_markup(client: FlaskClient)
     link = save(client)
     for page in (client.get(link).text, client.get(f"{link}/steps/reasons").text):
         assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_plan_full_to_its_limits_in_plain_words_fits_beside_every_answer(
+        client: FlaskClient) -> None:
+    set_answers(client, EVERY_QUESTION)  # made from the crisis stop, mid-check
+    words_ = ("walk", "call", "my", "sister", "music", "tea", "bath", "park", "dog", "sleep",
+              "breathe", "slowly", "write", "down", "what", "I", "feel", "tonight", "friend")
+    rnd = random.Random(7)
+
+    def full_line() -> str:
+        line = ""
+        while len(line) < MAX_LINE - 8:
+            line += rnd.choice(words_) + " "
+        return line.strip()
+
+    for step_id in STEP_IDS:
+        if step_id in ("people", "professionals"):
+            fields = {f"name-{n}": full_line()[:60].strip() for n in (1, 2, 3)}
+            fields |= {f"phone-{n}": f"+44 (0)7700 900{n:03d}" for n in (1, 2, 3)}
+        else:
+            fields = {f"line-{n}": full_line() for n in (1, 2, 3)}
+        assert post_step(client, step_id, **fields).status_code == 302, step_id
+    with client.session_transaction() as session:
+        assert len(session[drafts.SESSION_KEY]["answers"]) == 7
+        assert session["answers"] == EVERY_QUESTION
