@@ -314,3 +314,15 @@ def test_a_plan_full_to_its_limits_in_plain_words_fits_beside_every_answer(
     with client.session_transaction() as session:
         assert len(session[drafts.SESSION_KEY]["answers"]) == 7
         assert session["answers"] == EVERY_QUESTION
+
+
+@pytest.mark.parametrize(("url", "title"), [
+    ("/safety-plan", "My safety plan"),
+    ("/safety-plan/steps/people", "People I can ask for help (step 4 of 7)"),
+    ("/safety-plan/review", "Your safety plan: check and save"),
+    ("/safety-plan/forget", "Clear your safety plan from this browser?"),
+])
+def test_each_page_has_a_title_of_plain_words(client: FlaskClient, url: str,
+                                              title: str) -> None:
+    found = re.search(r"<title>(.*?)</title>", client.get(url).text, re.DOTALL)
+    assert found is not None and found[1] == f"{title} · Recovery check"
