@@ -169,6 +169,8 @@ def test_editing_a_step_of_a_saved_plan(client: FlaskClient, app: Flask) -> None
     link = save(client)
     form = client.get(f"{link}/steps/reasons")
     assert 'value="My cat"' in form.text and "Save" in words(form)
+    assert "<title>Change: My reasons to live · Recovery check</title>" in form.text
+    assert "step 7 of 7" not in words(form) and "Back to my safety plan" in words(form)
 
     refused = client.post(f"{link}/steps/reasons", data={"line-1": "z" * 10_000,
                                                          "line-2": "", "line-3": ""})
