@@ -16,7 +16,7 @@ import secrets
 from functools import partial
 
 from flask import abort
-from sqlalchemy import ColumnElement, union
+from sqlalchemy import ColumnElement, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from werkzeug.exceptions import UnprocessableEntity
@@ -79,18 +79,26 @@ def new_code() -> str:
 # --- Access --------------------------------------------------------------------------------
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
-    """The condition for clients `user` may open: their own, or shared with them.
+def visible_clients(user: User) -> type[Client]:
+    """The clients `user` may open, as a table to select from (an alias of Client): their own
+    and those shared with them, each half read through its own index.
 
-    One list of ids, each half read through its index, rather than `counselor_id = u OR id IN
-    (shares)`: PostgreSQL can't use an index for that OR, so it read every client of the clinic
-    (30 ms at 100,000) and, guessing half of them matched, planned the dashboard as a query
-    worth compiling (JIT, 360 ms)."""
-    own = aliased(Client)
-    mine = select(own.id).where(own.counselor_id == user.id).correlate(None)
-    shared = (select(ClientShare.client_id).where(col(ClientShare.user_id) == user.id)
-              .correlate(None))
-    return col(Client.id).in_(union(mine, shared))
+    Lists of clients select from this: PostgreSQL reads the rows straight from the two halves
+    (3 ms for 520 of 100,000 clients). Looking the visible ids up in the client table instead
+    (`Client.id IN (own ids UNION shared ids)`) it chose a hash join with the whole table (20 ms
+    at 100,000), and with `counselor_id = u OR id IN (shares)` it read every client and, guessing
+    half of them matched, compiled the dashboard's query (JIT, 360 ms)."""
+    own = select(Client).where(col(Client.counselor_id) == user.id)
+    # The owner is never in client_share; the condition makes sure no client is listed twice.
+    shared = (select(Client).join(ClientShare, col(ClientShare.client_id) == col(Client.id))
+              .where(col(ClientShare.user_id) == user.id, col(Client.counselor_id) != user.id))
+    return aliased(Client, union_all(own, shared).subquery("visible"))
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """The condition for a client row (one client, or clients joined to other rows) that
+    `user` may open: the same rule as `visible_clients`."""
+    return col(Client.id).in_(select(visible_clients(user).id))
 
 
 def client_or_404(session: Session, user: User, client_id: int) -> Client:

@@ -1,5 +1,5 @@
 """What the caseload pages read: a page of clients, a client's colleagues, what a client's page
-and history show. Reads only; access is `clients.visible_to` / `clients.client_or_404`."""
+and history show. Reads only; access is `clients.visible_clients` / `clients.client_or_404`."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from recovery.counselor.clients import PAGE_SIZE, visible_to
+from recovery.counselor.clients import PAGE_SIZE, visible_clients
 from recovery.counselor.screenings import queries as screenings
 from recovery.models import Client, ClientScreening, ClientShare, RelapsePlan, User
 from recovery.pagination import Page
@@ -65,29 +65,30 @@ class CaseloadRow:
 CaseloadPage = Page[CaseloadRow]
 
 
-def last_screened() -> ScalarSelect[datetime]:
+def last_screened(client: type[Client]) -> ScalarSelect[datetime]:
+    """When `client` (Client or an alias of it, like `visible_clients`) was last screened."""
     return (select(func.max(ClientScreening.taken_at))
-            .where(col(ClientScreening.client_id) == col(Client.id))
-            .correlate(Client).scalar_subquery())
+            .where(col(ClientScreening.client_id) == col(client.id))
+            .correlate(client).scalar_subquery())
 
 
-def latest_summary() -> ScalarSelect[dict[str, Any]]:
+def latest_summary(client: type[Client]) -> ScalarSelect[dict[str, Any]]:
     return (select(ClientScreening.summary)
-            .where(col(ClientScreening.client_id) == col(Client.id))
+            .where(col(ClientScreening.client_id) == col(client.id))
             .order_by(col(ClientScreening.taken_at).desc(), col(ClientScreening.id).desc())
-            .limit(1).correlate(Client).scalar_subquery())
+            .limit(1).correlate(client).scalar_subquery())
 
 
-def ordering(sort: str) -> list[Any]:
+def ordering(client: type[Client], sort: str) -> list[Any]:
     """ORDER BY for a SORTS key: never screened first, then the longest since a screening;
     by code; by name (no name last); else newest first."""
-    newest = [col(Client.created_at).desc(), col(Client.id).desc()]
+    newest = [col(client.created_at).desc(), col(client.id).desc()]
     if sort == "due":
-        return [last_screened().asc().nulls_first(), *newest]
+        return [last_screened(client).asc().nulls_first(), *newest]
     if sort == "code":
-        return [col(Client.code)]
+        return [col(client.code)]
     if sort == "name":
-        return [func.lower(col(Client.name)).asc().nulls_last(), col(Client.code)]
+        return [func.lower(col(client.name)).asc().nulls_last(), col(client.code)]
     return newest
 
 
@@ -97,13 +98,12 @@ def caseload(session: Session, *, user: User, query: str = "", number: int = 1,
     """Page `number` (from 1) of the clients `user` may open, in the `sort` order (SORTS),
     optionally only those whose code, name or record number contains `query` (any case), each
     with their latest screening's date and summary. Two queries, whatever the size."""
-    conditions = [visible_to(user)]
-    if query.strip():
-        conditions.append(code_name_or_number_contains(query.strip()))
-    total = session.exec(select(func.count()).select_from(Client).where(*conditions)).one()
-    found = session.exec(select(Client, last_screened(), latest_summary()).where(*conditions)
-                         .order_by(*ordering(sort)).offset((number - 1) * size).limit(size)
-                         ).all()
+    visible = visible_clients(user)
+    conditions = [code_name_or_number_contains(visible, query.strip())] if query.strip() else []
+    total = session.exec(select(func.count()).select_from(visible).where(*conditions)).one()
+    found = session.exec(select(visible, last_screened(visible), latest_summary(visible))
+                         .where(*conditions).order_by(*ordering(visible, sort))
+                         .offset((number - 1) * size).limit(size)).all()
     return CaseloadPage(rows=[CaseloadRow(client, at, latest, due_before)
                               for client, at, latest in found],
                         number=number, size=size, total=int(total))
@@ -126,9 +126,10 @@ def attention(session: Session, *, user: User, due_before: datetime) -> Attentio
     summary is opened: the cost grows with the caseload (about 2 ms per 100 clients with
     ENCRYPTION_KEYS set), never the number of queries."""
     # SQLAlchemy's own select: SQLModel's is typed for at most four columns.
+    visible = visible_clients(user)
     found = session.execute(sa_select(
-        col(Client.id), col(Client.code), col(Client.name), col(Client.created_at),
-        last_screened(), latest_summary()).where(visible_to(user)).order_by(*ordering("due"))
+        col(visible.id), col(visible.code), col(visible.name), col(visible.created_at),
+        last_screened(visible), latest_summary(visible)).order_by(*ordering(visible, "due"))
     ).all()
     rows = [CaseloadRow(ClientBrief(client_id, code, name, created), at, latest, due_before)
             for client_id, code, name, created, at, latest in found]
@@ -139,14 +140,14 @@ def attention(session: Session, *, user: User, due_before: datetime) -> Attentio
                      never=never[:DASHBOARD_LIST], never_count=len(never))
 
 
-def code_name_or_number_contains(query: str) -> ColumnElement[bool]:
+def code_name_or_number_contains(client: type[Client], query: str) -> ColumnElement[bool]:
     """The condition for clients whose code, name or record number contains `query`, in any
     case."""
     # Escape LIKE's wildcards: a search for "50%" means those characters.
     pattern = "%" + (query.lower().replace("\\", "\\\\").replace("%", "\\%")
                      .replace("_", "\\_")) + "%"
     return or_(*(func.lower(col(column)).like(pattern, escape="\\")
-                 for column in (Client.code, Client.name, Client.record_number)))
+                 for column in (client.code, client.name, client.record_number)))
 
 
 def shares(session: Session, *, client: Client) -> list[User]:
