@@ -12,8 +12,10 @@ sizes, a small one (a tenth of everything) and the full one, it:
      results computed once by the real engine from tests/data/low_risk_ketamine.json and a few
      variants; plans with revisions built by the real planner; past sign-in sessions; and the
      audit trail, events about clients by the counselors who own them, a thousandth of them
-     about the measured client. PostgreSQL tables are then ANALYZEd (autovacuum would do it in
-     production); SQLite gets no ANALYZE, as the app never runs one;
+     about the measured client. PostgreSQL tables are then VACUUMed and ANALYZEd, as
+     autovacuum would do in production (since PostgreSQL 13 it vacuums tables that only grow
+     too, which marks their pages all-visible for index-only scans); SQLite gets no ANALYZE,
+     as the app never runs one;
   3. signs the counselor and the admin in through the real login form (Flask test client:
      routing, auth, templates and audit writes all included) and requests each page in turn
      (the counselor's pages, the dashboard, the audit log and its filters), --repeat times after
@@ -33,9 +35,16 @@ Run from the repository root, with the virtualenv active:
     python benchmarks/scale_bench.py --sql              # also print one request's statements
     python benchmarks/scale_bench.py --smoke --db sqlite   # seconds: does it still work?
     python benchmarks/scale_bench.py --encrypt          # with ENCRYPTION_KEYS: sealed rows
+    python benchmarks/scale_bench.py --keep /var/tmp/scale   # build once, measure again later
+
+With --keep DIR the databases outlive the run (SQLite files in DIR, PostgreSQL schemas named
+`bench_kept_<sizes>`) with what generation made in DIR/<database>-<sizes>.json; a later run with
+the same DIR and sizes measures them again without generating (and applies any new migration
+first). Delete DIR's files and DROP SCHEMA ... CASCADE when done.
 """
 
 import argparse
+import dataclasses
 import json
 import random
 import statistics
@@ -43,7 +52,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -393,11 +402,11 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                       f"(SELECT max(id) FROM {table}))"))
         if engine.dialect.name == "postgresql":
-            with engine.connect() as conn:
+            # VACUUM can't run in a transaction.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 schema = conn.execute(text("SELECT current_schema()")).scalar_one()
                 for table in rows:
-                    conn.execute(text(f'ANALYZE "{schema}"."{table}"'))
-                conn.commit()
+                    conn.execute(text(f'VACUUM (ANALYZE) "{schema}"."{table}"'))
     finally:
         engine.dispose()
 
@@ -414,25 +423,35 @@ def generate(app: Flask, url: str, size: Size) -> Facts:
 
 
 @contextmanager
-def sqlite_database() -> Iterator[str]:
+def sqlite_database(kept: Path | None, *, fresh: bool) -> Iterator[str]:
+    """A database file in a temporary directory, or `kept` (emptied first if `fresh`)."""
+    if kept is not None:
+        if fresh:
+            kept.unlink(missing_ok=True)
+        yield f"sqlite:///{kept}"
+        return
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         yield f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
 
 
 @contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """A new schema `bench_<random>` (every connection's search_path), dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+def postgres_database(base_url: str, kept: str | None, *, fresh: bool) -> Iterator[str]:
+    """A new schema `bench_<random>` (every connection's search_path), dropped afterwards; or
+    the schema `kept`, made if missing (again if `fresh`) and kept."""
+    schema = kept or f"bench_{uuid.uuid4().hex[:8]}"
     admin = db.make_engine(base_url, poolclass=NullPool)
     try:
         with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            if fresh:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         url = make_url(db.normalize_database_url(base_url)).update_query_dict(
             {"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        if kept is None:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.dispose()
 
 
@@ -617,14 +636,22 @@ class Run:
     timings: list[Timing]
 
 
-def run_size(url: str, size: Size, repeat: int, *, encrypt: bool) -> Run:
+def run_size(url: str, size: Size, repeat: int, *, encrypt: bool,
+             facts_file: Path | None = None) -> Run:
+    """Generate (or, with a `facts_file` from an earlier run, reuse) the data and measure."""
     app = make_app(url, encrypt=encrypt)
     engine = db.get_engine(app)
     try:
         db.upgrade_engine(engine)
-        facts = generate(app, url, size)
-        rows = ", ".join(f"{n:,} {t}" for t, n in facts.rows.items())
-        print(f"  {size.label}: generated in {facts.seconds:.1f} s: {rows}", flush=True)
+        if facts_file is not None and facts_file.exists():
+            facts = Facts(**json.loads(facts_file.read_text(encoding="utf-8")))
+            print(f"  {size.label}: reusing the data in {facts_file.name}", flush=True)
+        else:
+            facts = generate(app, url, size)
+            rows = ", ".join(f"{n:,} {t}" for t, n in facts.rows.items())
+            print(f"  {size.label}: generated in {facts.seconds:.1f} s: {rows}", flush=True)
+            if facts_file is not None:
+                facts_file.write_text(json.dumps(dataclasses.asdict(facts)), encoding="utf-8")
         timings = measure(app, facts, repeat)
     finally:
         engine.dispose()
@@ -683,6 +710,22 @@ def one_line(backend: str, small: Run, full: Run, failures: list[str]) -> str:
             f"queries small/full: {queries}")
 
 
+def run_on(backend: str, size: Size, args: argparse.Namespace) -> Run:
+    """One size on one database: a throw-away one, or with --keep one kept for later runs."""
+    sizes = f"{size.clients}_{size.screenings}_{size.audit_events}"
+    keep: Path | None = args.keep
+    facts_file = keep / f"{backend.lower()}-{sizes}.json" if keep else None
+    fresh = facts_file is not None and not facts_file.exists()
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    database = (sqlite_database(keep / f"{sizes}.sqlite3" if keep else None, fresh=fresh)
+                if backend == "SQLite" else
+                postgres_database(args.postgres_url, f"bench_kept_{sizes}" if keep else None,
+                                  fresh=fresh))
+    with database as url:
+        return run_size(url, size, args.repeat, encrypt=args.encrypt, facts_file=facts_file)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
@@ -700,21 +743,22 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true",
                         help="the smallest sizes and 2 requests a page, sealed: every step and "
                              "check runs in seconds (the test suite runs this)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the databases (SQLite files in DIR, PostgreSQL schemas "
+                             "bench_kept_<sizes>) and reuse them in later runs with the same DIR")
     args = parser.parse_args()
     if args.smoke:
         args.clients = args.screenings = args.audit_events = 20 * COUNSELORS
         args.repeat, args.encrypt = 2, True
+    if args.keep and args.encrypt:
+        parser.error("--keep can't be used with --encrypt (or --smoke): each run has a new key")
     if args.clients < 20 * COUNSELORS or args.screenings < args.clients or args.repeat < 2:
         parser.error(f"need --clients >= {20 * COUNSELORS}, --screenings >= --clients and "
                      "--repeat >= 2")
 
     full = Size("full", args.clients, args.screenings, args.audit_events)
     small = Size("small", args.clients // 10, args.screenings // 10, args.audit_events // 10)
-    databases: dict[str, Callable[[], Any]] = {
-        "SQLite": sqlite_database,
-        "PostgreSQL": lambda: postgres_database(args.postgres_url),
-    }
-    chosen = list(databases) if args.db == "both" else [
+    chosen = ["SQLite", "PostgreSQL"] if args.db == "both" else [
         {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[args.db]]
 
     started = time.perf_counter()
@@ -729,9 +773,7 @@ def main() -> int:
         runs: dict[str, Run] = {}
         try:
             for size in (small, full):
-                with databases[backend]() as url:
-                    runs[size.label] = run_size(url, size, args.repeat,
-                                                encrypt=args.encrypt)
+                runs[size.label] = run_on(backend, size, args)
         except Exception as error:  # report and go on with the next database
             reason = (str(error).splitlines() or [""])[0]
             all_failures.append(f"{backend}: could not run: {type(error).__name__}: {reason}")
