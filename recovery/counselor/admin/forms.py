@@ -2,6 +2,7 @@
 switched-off counselor's caseload, and the audit log's filters."""
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -78,10 +79,11 @@ class AuditFilterForm(Form):
     until = DateField("To (day, included)", validators=[Optional()],
                       render_kw={"min": EARLIEST.isoformat(), "max": LATEST.isoformat()})
 
-    def __init__(self, formdata: Any, *, people: list[User]) -> None:
+    def __init__(self, formdata: Any, *, people: Mapping[int, str]) -> None:
+        """`people`: every account's id and label (`log.account_names`), in the list's order."""
         super().__init__(formdata)
         self.person.choices = [SelectChoice("", "Anyone"), *(
-            SelectChoice(str(user.id), f"{user.display_name} ({user.email})") for user in people)]
+            SelectChoice(str(user_id), label) for user_id, label in people.items())]
 
     def validate_since(self, field: Field) -> None:
         day_in_range(field)

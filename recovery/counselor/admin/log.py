@@ -94,9 +94,17 @@ class LogPage:
         return self.matching > COUNT_CAP
 
 
-def account_names(people: list[User]) -> dict[int, str]:
-    return {user.id: f"{user.display_name} ({user.email})" for user in people
-            if user.id is not None}
+def account_label(name: str, email: str) -> str:
+    return f"{name} ({email})"
+
+
+def account_names(session: Session) -> dict[int, str]:
+    """Every account's name and address, by address: the names the log shows, and the person
+    filter's choices. Three columns rather than whole accounts: the filter lists every account
+    (200 at the scale benchmark's full size): whole accounts cost 2 of the page's 15 ms."""
+    return {user_id: account_label(name, email) for user_id, name, email in session.exec(
+        select(User.id, User.display_name, User.email).order_by(col(User.email))).all()
+            if user_id is not None}
 
 
 def conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -200,7 +208,8 @@ def _csv_rows(engine: Engine, query: Select, zone: ZoneInfo) -> Iterator[str]:
     yield csv_line(CSV_HEADER)
     with Session(engine) as session:
         people = {user.id: user for user in session.exec(select(User)).all()}
-        names = account_names(list(people.values()))
+        names = {user_id: account_label(user.display_name, user.email)
+                 for user_id, user in people.items() if user_id is not None}
         for event, code, _name in session.exec(query):
             row, user = event_row(event, code, None, names=names), people.get(event.user_id)
             yield csv_line((row.at.isoformat(), row.at.astimezone(zone).isoformat(),

@@ -98,14 +98,14 @@ def move_caseload(user_id: int) -> ResponseReturnValue:
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
     db = get_session()
-    people = users.list_users(db)
-    form = AuditFilterForm(request.args, people=people)
+    names = log.account_names(db)
+    form = AuditFilterForm(request.args, people=names)
     cursor = cursor_from(request.args)
     if not form.validate():
         return render_template("counselor/audit.html", form=form, events=None,
                                problems=form_problems(form), filters={}), 400
     filters = form.filters()
-    events = log.page(db, filters=filters, viewer=me(), names=log.account_names(people),
+    events = log.page(db, filters=filters, viewer=me(), names=names,
                       cursor=cursor, size=current_app.config["COUNSELOR_AUDIT_PAGE_SIZE"])
     return render_template("counselor/audit.html", form=form, events=events, problems=[],
                            filters=filters.query_args(), cap=log.COUNT_CAP)
@@ -114,7 +114,7 @@ def audit_log() -> ResponseReturnValue:
 @bp.get("/audit.csv")
 def audit_csv() -> Response:
     db = get_session()
-    form = AuditFilterForm(request.args, people=users.list_users(db))
+    form = AuditFilterForm(request.args, people=log.account_names(db))
     if not form.validate():
         abort(400, description=BAD_FILTERS)
     audit.record(db, user=me(), action="export", object_type="audit_log")
