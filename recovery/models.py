@@ -279,7 +279,9 @@ class ClientScreening(SQLModel, table=True):
     """
 
     __tablename__ = "client_screening"
-    __table_args__ = (Index("ix_client_screening_client_id_taken_at", "client_id", "taken_at"),)
+    # A client's screenings in order, and the latest first, ties broken by id (0015).
+    __table_args__ = (Index("ix_client_screening_client_id_taken_at_id", "client_id", "taken_at",
+                            "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
