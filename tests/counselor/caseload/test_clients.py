@@ -170,6 +170,20 @@ def test_the_caseload_lists_own_and_shared_clients_only(
     assert f"/counselor/clients/{mine}" in page
 
 
+def test_a_share_naming_the_owner_does_not_list_the_client_twice(
+        casey: FlaskClient, counselor: Account, db_session: Session) -> None:
+    """The caseload and the dashboard read own clients UNION ALL shared ones
+    (clients.visible_clients). The app never shares a client with its owner, but a row saying
+    so (written by hand, or by an older version) must not show the client twice."""
+    mine = new_client(casey, name="Mine Only")
+    db_session.add(ClientShare(client_id=mine, user_id=counselor.id, created_at=clients_now(0)))
+    db_session.commit()
+    link = f'href="/counselor/clients/{mine}"'
+    assert casey.get("/counselor/clients").get_data(as_text=True).count(link) == 1
+    dashboard = casey.get("/counselor/").get_data(as_text=True)
+    assert dashboard.count(link) == 1 and "Never screened (1)" in dashboard
+
+
 def test_search_by_code_or_name_in_any_case(app: Flask, casey: FlaskClient, counselor: Account,
                                             db_session: Session) -> None:
     maria = new_client(casey, name="Maria Lopez")
