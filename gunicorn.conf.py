@@ -9,6 +9,7 @@ RECOVERY_LOG_LEVEL (default INFO); the app's own settings as in the README.
 import gc
 import multiprocessing
 import os
+import sys
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -61,9 +62,12 @@ def pre_fork(server: Any, worker: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     """Connections must never be shared between processes: a worker starts with an empty
     pool of its own (the master opens none, but a pooled connection copied by fork would be
-    used by two processes at once)."""
-    from recovery import db
-
+    used by two processes at once). An app that never loaded the database module has no pool:
+    importing it here would cost every new worker about a second (the load benchmark's hello
+    world, whose workers are replaced every max_requests)."""
+    db = sys.modules.get("recovery.db")
+    if db is None:
+        return
     engine = server.app.wsgi().extensions.get(db.ENGINE_KEY)
     if engine is not None:
         engine.dispose(close=False)
