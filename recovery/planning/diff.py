@@ -84,16 +84,26 @@ def entry_key(value: Any) -> str:
     return describe(value)
 
 
+def reading_order(old: PlanDraft, new: PlanDraft) -> list[tuple[str, str]]:
+    """(key, heading) of every section in the order the plan reads: a plan with safety steps
+    (suicide risk was screened) has them first, as its page and PDF do."""
+    sections = list(SECTIONS.items())
+    if old.safety_steps or new.safety_steps:
+        sections.sort(key=lambda section: section[0] != "safety_steps")
+    return sections
+
+
 def changed_sections(old: PlanDraft, new: PlanDraft) -> list[str]:
     """The headings of the sections that differ, in the plan's order."""
     before, after = old.to_dict(), new.to_dict()
-    return [heading for key, heading in SECTIONS.items() if before.get(key) != after.get(key)]
+    return [heading for key, heading in reading_order(old, new)
+            if before.get(key) != after.get(key)]
 
 
 def diff_drafts(old: PlanDraft, new: PlanDraft, labels: Labels = Labels()) -> list[Change]:
     before, after = old.to_dict(), new.to_dict()
     changes: list[Change] = []
-    for key, heading in SECTIONS.items():
+    for key, heading in reading_order(old, new):
         a, b = before.get(key), after.get(key)
         if a == b:
             continue

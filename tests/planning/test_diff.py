@@ -262,3 +262,18 @@ def test_changed_sections_names_each_section_once_in_plan_order(base: PlanDraft)
 
     assert changed_sections(base, new) == ["My goal", "My reasons", "Support contacts"]
     assert changed_sections(base, base) == []
+
+
+def test_at_risk_the_safety_plan_comes_first_as_on_the_plan_s_page(base: PlanDraft) -> None:
+    """A plan with safety steps (suicide risk was screened) reads them first, so the list of
+    changes follows the page and the PDF."""
+    assert base.safety_steps
+    first = dataclasses.replace(base.safety_steps[0], response="Not sleeping")
+    new = dataclasses.replace(base, goal="cut_down",
+                              safety_steps=(first, *base.safety_steps[1:]))
+
+    assert [c.section for c in diff_drafts(base, new)] == ["My safety plan", "My goal"]
+    assert changed_sections(base, new) == ["My safety plan", "My goal"]
+    without = dataclasses.replace(base, safety_steps=())
+    assert changed_sections(without, dataclasses.replace(without, goal="cut_down",
+                                                         reasons=())) == ["My goal", "My reasons"]
