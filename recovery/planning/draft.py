@@ -15,6 +15,7 @@ from recovery.planning.vocabulary import (  # noqa: F401  (re-exported for reade
     GOALS,
     MEETING_KINDS,
     RANKS,
+    dialable,
 )
 
 SCHEMA = "recovery-plan"
@@ -49,6 +50,10 @@ class Contact:
     name: str
     role: str = ""
     phone: str = ""
+
+    @property
+    def tel(self) -> str:
+        return dialable(self.phone)
 
 
 @dataclass(frozen=True)

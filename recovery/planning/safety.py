@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from recovery.planning.vocabulary import MAX_PHONE, PHONE
+from recovery.planning.vocabulary import MAX_PHONE, PHONE, dialable
 from recovery.text import text_problem
 
 SCHEMA = "recovery-safety-plan"
@@ -35,8 +35,7 @@ class SafetyContact:
 
     @property
     def tel(self) -> str:
-        """The number as a tel: link wants it: no spaces, dots, dashes or brackets."""
-        return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return dialable(self.phone)
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,8 @@ def name_problem(text: str) -> str | None:
 def phone_problem(text: str) -> str | None:
     if len(text.strip()) > MAX_PHONE or not PHONE.match(text.strip()):
         return "A phone number may hold digits, spaces, + ( ) - and . only."
+    if text.strip() and (not dialable(text) or "+" in text.strip()[1:]):
+        return "Please write the number with its digits, and a + only at the start."
     return None
 
 

@@ -80,3 +80,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 # \Z, not $: "$" also matches before a final newline.
 PHONE = re.compile(r"\A[0-9+()\-. ]{0,40}\Z")
+# A trunk "(0)" written after the country code ("+44 (0)20 ..."): never dialled from abroad.
+TRUNK_AFTER_COUNTRY_CODE = re.compile(r"\A\s*(\+[\d\s]+?)\s*\(0\)")
+
+
+def dialable(phone: str) -> str:
+    """`phone` as a tel: link dials it: its digits, with a + in front if it starts with one,
+    and without a trunk "(0)" after the country code."""
+    text = TRUNK_AFTER_COUNTRY_CODE.sub(r"\1", phone)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return f"+{digits}" if text.lstrip().startswith("+") else digits

@@ -14,11 +14,13 @@ from recovery.planning.safety import SafetyPlanDraft, SafetyPlanError, draft_fro
 from recovery.questionnaire import journey
 
 SESSION_KEY = "safety_plan"
-# Browsers keep cookies up to 4096 bytes, name and attributes included. The rest is room for
-# the questionnaire's answers (every question answered: about 800 bytes), which may be given
-# after the plan is made (from the crisis stop, mid-check). A plan full to its limits in
-# English takes about 1,800.
-MAX_COOKIE_BYTES = 3200
+# Browsers keep cookies up to 4096 bytes, name and attributes included: 4,000 for the value.
+COOKIE_BYTES = 4000
+# Kept free for the questionnaire's answers, which may be given after the plan is made (from
+# the crisis stop, mid-check) and are never refused for size: every question answered with
+# every option ticked takes about 1,000 bytes. A plan full to its limits in English takes
+# about 1,800, so it fits in what is left.
+ANSWERS_ROOM = 1100
 
 
 def current_draft(content: Content) -> SafetyPlanDraft:
@@ -34,11 +36,13 @@ def has_draft() -> bool:
 
 
 def keep(draft: SafetyPlanDraft) -> bool:
-    """Keep `draft` in the session; False (and nothing kept) if the cookie would be too big."""
-    candidate = {**session, SESSION_KEY: draft.to_dict()}
+    """Keep `draft` in the session; False (and nothing kept) if the cookie would be too big,
+    measured without the answers so far and with room kept for any answers at all."""
+    candidate = {key: value for key, value in session.items() if key != journey.SESSION_KEY}
+    candidate[SESSION_KEY] = draft.to_dict()
     serializer = current_app.session_interface.get_signing_serializer(  # type: ignore[attr-defined]
         current_app)
-    if len(serializer.dumps(candidate)) > MAX_COOKIE_BYTES:
+    if len(serializer.dumps(candidate)) > COOKIE_BYTES - ANSWERS_ROOM:
         return False
     session[SESSION_KEY] = draft.to_dict()
     return True

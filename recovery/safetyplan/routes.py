@@ -6,6 +6,7 @@ and get my private link". Until then the plan lives in the person's session cook
 one-page PDF, and deletion after a page that asks once more.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -32,6 +33,9 @@ bp = Blueprint("safety_plan", __name__, url_prefix="/safety-plan")
 
 TOO_BIG = ("That is more than this browser can keep before the plan is saved. Please shorten "
            "a line or two, or save the plan now and add the rest afterwards.")
+NOTHING_TO_SAVE = ("This browser holds no safety plan to save: nothing was written yet, or what "
+                   "was written was cleared after two hours without a change. Please start "
+                   "again from the first step.")
 NOT_FOUND = ("We couldn't find that safety plan. Please check the link; if the plan was "
              "deleted, it is gone for good.")
 
@@ -56,16 +60,16 @@ def start() -> str:
 def step(step_id: str) -> ResponseReturnValue:
     content = current_content()
     step, draft = find_step(content, step_id), drafts.current_draft(content)
-    if request.form.get("nav") == "skip":  # nothing typed here is kept
+    if request.form.get("nav") == "skip":  # nothing typed here is kept, the country shown is
+        keep_shown_country(content, draft)
         return redirect(neighbour_url(content, step, back=False))
     form = form_for(content, step, draft, posted=request.method == "POST")
     if request.method == "GET" or not form.validate():
         return render_step(content, step, draft, form)
-    if request.form.get("nav") != "skip":
-        draft = with_form(draft, form)
-        if not drafts.keep(draft):
-            form.form_errors.append(TOO_BIG)
-            return render_step(content, step, draft, form, status=413)
+    draft = with_form(draft, form)
+    if not drafts.keep(draft):
+        form.form_errors.append(TOO_BIG)
+        return render_step(content, step, draft, form, status=413)
     return redirect(url_for(".review") if request.form.get("nav") == "review"
                     else neighbour_url(content, step, back=request.form.get("nav") == "back"))
 
@@ -83,8 +87,12 @@ def review() -> str:
 def save() -> Response:
     """Store the plan in this browser under a new private link, and forget it here."""
     content = current_content()
+    draft = drafts.current_draft(content)
+    if draft.is_empty:  # never written, or the browser's copy ran out (drafts.py)
+        flash(NOTHING_TO_SAVE, "info")
+        return redirect(url_for(".start"))
     db = get_session()
-    token = store.create_safety_plan(db, draft=drafts.current_draft(content))
+    token = store.create_safety_plan(db, draft=draft)
     db.commit()
     drafts.forget()
     flash("Your safety plan is saved. Keep this page's link somewhere private: anyone who has "
@@ -178,6 +186,14 @@ def form_for(content: Content, step: SafetyPlanStep, draft: SafetyPlanDraft, *,
                      locales=[loc.id for loc in content.crisis_locales],
                      locale=drafts.shown_locale(content, draft),
                      formdata=request.form if posted else None)
+
+
+def keep_shown_country(content: Content, draft: SafetyPlanDraft) -> None:
+    """On Skip from the crisis lines' step, the country whose lines it showed as "already on
+    your plan" becomes the plan's, as Next would make it."""
+    shown = request.form.get("crisis_locale", "")
+    if shown != draft.crisis_locale and shown in {loc.id for loc in content.crisis_locales}:
+        drafts.keep(replace(draft, crisis_locale=shown))
 
 
 def with_form(draft: SafetyPlanDraft, form: SafetyStepForm) -> SafetyPlanDraft:

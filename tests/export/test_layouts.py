@@ -139,7 +139,7 @@ def test_the_full_plan_has_the_therapy_and_safety_sections_when_they_apply(
     draft = make_draft(answers=answers_for(prescribed="at_home", outside_prescription="no"),
                        safety_steps=(SafetyStep("Signs that a crisis may be starting for me",
                                                 "Not answering my phone"),
-                                     SafetyStep("People I can ask for help")),
+                                     SafetyStep("People I can turn to")),
                        safety_credit=content.safety_plan.credit)
     assert draft.therapy is not None
     text = render(draft).text()
@@ -204,7 +204,7 @@ def test_the_handout_hides_private_fields(
         answers_for: Callable[..., dict[str, Any]], paper: str) -> None:
     draft = make_draft(answers=answers_for(prescribed="at_home", outside_prescription="yes",
                                            w_alone_secret="yes"),
-                       safety_steps=(SafetyStep("People I can ask for help", "My brother"),))
+                       safety_steps=(SafetyStep("People I can turn to", "My brother"),))
     assert draft.medical and draft.therapy and draft.harm_reduction and draft.next_steps
     document = render(draft, "handout", paper)
     text = document.text()

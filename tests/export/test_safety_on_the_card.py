@@ -50,7 +50,7 @@ def test_the_wallet_card_carries_people_to_call_a_crisis_line_and_the_reason_to_
         answers_for: Callable[..., dict[str, Any]]) -> None:
     draft = at_risk_plan(make_draft, answers_for, **{
         "My reasons to live": "My daughter Ivy",
-        "People I can ask for help": "Sam, my brother",
+        "People I can turn to": "Sam, my brother",
         "My warning signs": "Not sleeping for two nights"})
     card = render(draft, "wallet")
     text = " ".join(card.text().split())

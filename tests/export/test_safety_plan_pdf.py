@@ -114,7 +114,7 @@ def test_it_is_tagged_with_its_title_and_a_heading_per_step(
     assert pdf.title == pdf.xmp_title == "My safety plan" and pdf.displays_title
     assert pdf.headings() == [(1, "My safety plan"), *[(2, title) for title in (
         "My warning signs", "Things I can do on my own",
-        "People and places that take my mind off things", "People I can ask for help",
+        "People and places that take my mind off things", "People I can turn to",
         "Professionals and crisis lines", "Making my surroundings safer",
         "My reasons to live")]]
     assert empty_headings(pdf.root) == []

@@ -44,7 +44,7 @@ def test_an_answer_replaces_the_steps_earlier_one_and_an_empty_one_drops_it() ->
 
 
 @pytest.mark.parametrize(("phone", "tel"), [
-    ("+44 (0)7700 900123", "+4407700900123"), ("555-0100", "5550100"), ("", ""),
+    ("+44 (0)7700 900123", "+447700900123"), ("555-0100", "5550100"), ("", ""),
 ])
 def test_a_phone_number_becomes_a_tel_link(phone: str, tel: str) -> None:
     assert SafetyContact("Sam", phone).tel == tel

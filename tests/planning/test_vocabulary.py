@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from recovery.planning import diff, draft, vocabulary
+from recovery.planning.safety import phone_problem
+from recovery.planning.vocabulary import dialable
 from recovery.plans import sections
 from recovery.plans.files import PlanFileError, read_plan_file
 from tests.planning.conftest import DraftFor
@@ -63,3 +65,28 @@ def test_the_file_reader_names_the_section_with_its_title(draft_for: DraftFor) -
         read_plan_file(json.dumps(data).encode())
 
     assert f"{vocabulary.SECTION_TITLES['medical']} (medical[0].text)" in excinfo.value.message
+
+
+@pytest.mark.parametrize(("written", "dialled"), [
+    pytest.param("+44 (0)7700 900123", "+447700900123", id="trunk-zero-after-country-code"),
+    pytest.param("+44(0)20 7946 0958", "+442079460958", id="trunk-zero-no-spaces"),
+    pytest.param("(020) 7946 0958", "02079460958", id="national-with-area-code-in-brackets"),
+    pytest.param("+1 (555) 010-0100", "+15550100100", id="us-area-code-in-brackets-kept"),
+    pytest.param("555.0100", "5550100", id="dots"),
+    pytest.param("", "", id="none"),
+])
+def test_a_phone_number_as_a_tel_link_dials_it(written: str, dialled: str) -> None:
+    assert dialable(written) == dialled
+
+
+@pytest.mark.parametrize(("written", "is_refused"), [
+    ("+44 (0)7700 900123", False),
+    ("0800 1111", False),
+    ("", False),  # a name alone is fine
+    ("(((", True),  # nothing to dial: a link that calls no one
+    ("...", True),
+    ("12+34", True),  # a + only in front
+    ("call me", True),
+])
+def test_a_contact_s_number_must_be_one_a_phone_can_dial(written: str, is_refused: bool) -> None:
+    assert (phone_problem(written) is not None) is is_refused

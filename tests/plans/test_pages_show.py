@@ -98,7 +98,7 @@ def test_at_risk_the_safety_plan_comes_first_with_the_seven_steps(
     safety = page.index("My safety plan Edit")
     assert safety < page.index("About this plan") < page.index("My reasons Edit")
     steps = ["My warning signs", "Things I can do on my own",
-             "People and places that take my mind off things", "People I can ask for help",
+             "People and places that take my mind off things", "People I can turn to",
              "Professionals and crisis lines", "Making my surroundings safer",
              "My reasons to live"]
     positions = [page.index(step, safety) for step in steps]

@@ -4,6 +4,7 @@ which gets a clear message, a 4xx, and nothing kept or saved."""
 
 import random
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 
 from recovery.planning.safety import MAX_LINE, SafetyContact
 from recovery.safetyplan import drafts
+from recovery.seeds import current_content
 from tests.plans.helpers import flashed, words
 from tests.questionnaire.helpers import (
     EVERY_QUESTION,
@@ -272,6 +274,7 @@ def test_a_change_from_the_review_goes_back_to_the_review(client: FlaskClient) -
 
 
 def test_changing_the_country_of_a_saved_plan(client: FlaskClient, app: Flask) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})
     link = save(client)
     page = client.get(f"{link}/steps/professionals?region=AU")
     assert "crisis lines for Australia" in words(page)
@@ -320,7 +323,7 @@ def test_a_plan_full_to_its_limits_in_plain_words_fits_beside_every_answer(
 
 @pytest.mark.parametrize(("url", "title"), [
     ("/safety-plan", "My safety plan"),
-    ("/safety-plan/steps/people", "People I can ask for help (step 4 of 7)"),
+    ("/safety-plan/steps/people", "People I can turn to (step 4 of 7)"),
     ("/safety-plan/review", "Your safety plan: check and save"),
     ("/safety-plan/forget", "Clear your safety plan from this browser?"),
 ])
@@ -328,3 +331,58 @@ def test_each_page_has_a_title_of_plain_words(client: FlaskClient, url: str,
                                               title: str) -> None:
     found = re.search(r"<title>(.*?)</title>", client.get(url).text, re.DOTALL)
     assert found is not None and found[1] == f"{title} · Recovery check"
+
+
+def fullest_answers(app: Flask) -> dict[str, Any]:
+    """EVERY_QUESTION with every option of every multiple-choice question ticked: more than
+    anyone can send (some options exclude others), so an upper bound on the answers' size."""
+    with app.app_context():
+        items = [item for step in current_content().questionnaire.steps for item in step.items]
+    return {**EVERY_QUESTION, **{item.id: [option.id for option in item.options]
+                                 for item in items if item.is_multiple}}
+
+
+def test_a_plan_made_first_leaves_room_for_the_fullest_answers(
+        client: FlaskClient, app: Flask) -> None:
+    """From the crisis stop a person may make the plan first, as full as the cookie allows,
+    and answer the check afterwards: the answers are never refused for size, so the cookie
+    must still hold them all (a browser drops a cookie over 4,096 bytes without a word)."""
+    rnd = random.Random(4)
+
+    def odd(length: int) -> str:
+        return "".join(chr(0x4E00 + rnd.randrange(20_000)) for _ in range(length))
+
+    # Fill the plan to within a few characters of what the cookie allows: each step with the
+    # longest lines that are still kept.
+    statuses = []
+    for step_id in ("warning_signs", "on_my_own", "distractions", "surroundings", "reasons"):
+        for length in (MAX_LINE, 50, 25, 12, 6, 3):
+            fields = {f"line-{n}": odd(length) for n in (1, 2, 3)}
+            statuses.append(post_step(client, step_id, **fields).status_code)
+            if statuses[-1] == 302:
+                break
+    assert 413 in statuses and 302 in statuses  # the plan is as full as the cookie allows
+    set_answers(client, fullest_answers(app))
+
+    cookie = client.get_cookie("session")
+    assert cookie is not None and len(cookie.value) <= drafts.COOKIE_BYTES
+
+
+def test_skip_on_the_crisis_lines_step_keeps_the_country_it_showed(
+        client: FlaskClient, app: Flask) -> None:
+    post_step(client, "reasons", **{"line-1": "My cat"})  # the plan began with the site's US
+    page = client.get("/safety-plan/steps/professionals?region=GB")
+    assert "crisis lines for United Kingdom" in words(page)
+
+    post_step(client, "professionals", nav="skip", crisis_locale="GB")
+    save(client)
+    assert saved_draft(app).crisis_locale == "GB"
+
+
+def test_an_empty_plan_is_not_saved(client: FlaskClient, app: Flask) -> None:
+    """Nothing written, or the browser's copy gone (two hours after its last change): no row,
+    and words that say why instead of "saved"."""
+    response = client.post("/safety-plan/save")
+    assert response.status_code == 302 and response.headers["Location"] == "/safety-plan"
+    assert "holds no safety plan to save" in " ".join(flashed(client))
+    assert saved_plans(app) == []
