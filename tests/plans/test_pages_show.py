@@ -75,8 +75,13 @@ def test_ketamine_treatment_aftercare_and_at_home_rules(client: FlaskClient) -> 
 def test_someone_at_risk_gets_a_safety_plan_they_can_fill_in(
         client: FlaskClient, app: Flask) -> None:
     token = make_plan(client, AT_RISK)
-    page = words(client.get(f"/plans/{token}"))
+    response = client.get(f"/plans/{token}")
+    html, page = response.text, words(response)
     assert "If you don't feel safe right now" in page
+    # The notice holds the crisis lines themselves, first on the page: the safety plan it
+    # leads to may still be empty.
+    notice = html[html.index("crisis-notice"):html.index("safety_steps-title")]
+    assert 'href="tel:911"' in notice and 'href="tel:988"' in notice
     assert "My safety plan" in page and "Not filled in yet." in page
 
     data = open_section(client, token, "safety_steps")
