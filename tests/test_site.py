@@ -125,6 +125,9 @@ def test_the_privacy_page_says_what_is_kept_where_how_long_and_who_sees_it(
     # Deleted rows outlive the DELETE in the database's files and in backups: say so.
     assert "in the service's backups until those backups are themselves deleted" in text
     assert "until 2 hours after you last used the site" in text
+    # The safety plan's copy in the cookie goes two hours after it last changed, however often
+    # its pages are looked at (only a change writes the cookie).
+    assert "until 2 hours after you last changed it" in text
     assert "no trackers" in text
 
 
