@@ -53,7 +53,8 @@ def start() -> str:
     content = current_content()
     return render_template("safety_plan/start.html", has_draft=drafts.has_draft(),
                            first=content.safety_plan.steps[0], locales=content.crisis_locales,
-                           crisis=journey.crisis_resources(content))
+                           crisis=journey.crisis_resources(content),
+                           check_url=check_in_progress_url(content))
 
 
 @bp.route("/steps/<step_id>", methods=["GET", "POST"])
@@ -79,7 +80,8 @@ def review() -> str:
     content = current_content()
     draft = drafts.current_draft(content)
     return render_template("safety_plan/review.html", draft=draft,
-                           crisis=content.crisis_locale(draft.crisis_locale))
+                           crisis=content.crisis_locale(draft.crisis_locale),
+                           check_url=check_in_progress_url(content))
 
 
 @bp.post("/save")
@@ -186,6 +188,17 @@ def form_for(content: Content, step: SafetyPlanStep, draft: SafetyPlanDraft, *,
                      locales=[loc.id for loc in content.crisis_locales],
                      locale=drafts.shown_locale(content, draft),
                      formdata=request.form if posted else None)
+
+
+def check_in_progress_url(content: Content) -> str | None:
+    """Where the check taken in this browser goes on (its next step, or its result), for
+    someone who came here from the crisis stop part way through; None if there is none."""
+    answers = journey.answers()
+    if not answers:
+        return None
+    step = journey.next_step(content, answers)
+    return (url_for("screening.result") if step is None
+            else url_for("screening.step", step_id=step.id))
 
 
 def keep_shown_country(content: Content, draft: SafetyPlanDraft) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from recovery.planning.safety import MAX_LINE, SafetyContact
+from recovery.questionnaire import journey
 from recovery.safetyplan import drafts
 from recovery.seeds import current_content
 from tests.plans.helpers import flashed, words
@@ -386,3 +387,18 @@ def test_an_empty_plan_is_not_saved(client: FlaskClient, app: Flask) -> None:
     assert response.status_code == 302 and response.headers["Location"] == "/safety-plan"
     assert "holds no safety plan to save" in " ".join(flashed(client))
     assert saved_plans(app) == []
+
+
+def test_from_the_crisis_stop_mid_check_the_way_back_to_the_check(client: FlaskClient) -> None:
+    """Someone who left the check at the crisis stop to make a plan can go back to where they
+    were; someone who never started the check is offered nothing of the kind."""
+    assert "Back to the check" not in words(client.get("/safety-plan"))
+    set_answers(client, person(s_wish_dead="yes"))
+    with client.application.test_request_context():
+        step = journey.next_step(current_content(), person(s_wish_dead="yes"))
+    expected = "/screening/result" if step is None else f"/screening/{step.id}"
+
+    for url in ("/safety-plan", "/safety-plan/review"):
+        response = client.get(url)
+        assert "Back to the check you were taking" in words(response)
+        assert f'href="{expected}"' in response.text
