@@ -133,3 +133,34 @@ def _settings() -> dict[str, object]:
         os.environ.clear()
         os.environ.update(saved)
     return {k: v for k, v in namespace.items() if not k.startswith("_")}
+
+
+# A worker's last moments as gunicorn runs them: worker_exit is called while the worker's
+# SystemExit unwinds. The markers say whether the pool was closed and whether the
+# interpreter's teardown (atexit) ran.
+WORKER_EXIT = """
+import atexit, runpy, sys, types
+from recovery import db
+conf = runpy.run_path("gunicorn.conf.py")
+atexit.register(lambda: open(sys.argv[1] + "/teardown", "w").close())
+engine = types.SimpleNamespace(dispose=lambda: open(sys.argv[1] + "/disposed", "w").close())
+app = types.SimpleNamespace(extensions={db.ENGINE_KEY: engine})
+server = types.SimpleNamespace(app=types.SimpleNamespace(wsgi=lambda: app))
+try:
+    sys.exit(int(sys.argv[2]))
+finally:
+    conf["worker_exit"](server, None)
+"""
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (0, {"disposed"}),  # replaced or stopped: pool closed, no teardown
+    (3, {"teardown"}),  # failed to boot: the master must see 3 to stop respawning
+    (4, {"teardown"}),  # the app failed to load
+])
+def test_a_worker_ending_normally_skips_the_interpreters_teardown(
+        tmp_path: Path, code: int, expected: set[str]) -> None:
+    done = subprocess.run([sys.executable, "-c", WORKER_EXIT, str(tmp_path), str(code)],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code, done.stderr
+    assert {path.name for path in tmp_path.iterdir()} == expected
