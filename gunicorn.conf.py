@@ -90,6 +90,8 @@ def worker_exit(server: Any, worker: Any) -> None:
         if engine is not None:
             engine.dispose()
     logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(0)
 
 
