@@ -102,6 +102,21 @@ def test_workers_forked_from_the_preloaded_app_replace_each_other(database_url: 
     assert "Traceback" not in text and " ERROR " not in text
 
 
+def test_a_worker_holding_too_much_memory_is_replaced(database_url: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every worker holds more than 1 MB, so with that limit each is replaced after its
+    request, and the next request is answered by a new one."""
+    log = tmp_path / "gunicorn.log"
+    monkeypatch.setenv("RECOVERY_WORKER_MAX_MEMORY_MB", "1")
+    with gunicorn(database_url, log) as base:
+        for _ in range(3):
+            assert status_of(f"{base}/privacy") == 200
+    text = log.read_text()
+    assert text.count("Replacing worker: over 1 MB of memory") >= 3, text
+    assert text.count("Booting worker") >= 4, text
+    assert "Traceback" not in text and " ERROR " not in text
+
+
 def test_the_gunicorn_settings_guard_the_workers() -> None:
     from gunicorn.config import Config
     from gunicorn.glogging import Logger
@@ -111,7 +126,8 @@ def test_the_gunicorn_settings_guard_the_workers() -> None:
         if name in config.settings:
             config.set(name, value)
     assert config.timeout == 30
-    assert config.max_requests == 1000 and config.max_requests_jitter == 100
+    assert config.max_requests == 10000 and config.max_requests_jitter == 1000
+    assert _settings()["worker_max_memory_mb"] == 512
     assert config.workers >= 2
     assert config.bind == ["127.0.0.1:8000"]
     assert config.accesslog is None
