@@ -111,8 +111,8 @@ def _drop_renderers() -> None:
     """Free the cached fonts while the interpreter is still whole. Left to its final garbage
     collection, WeasyPrint's Pango objects were freed after GObject's teardown had begun and
     the process crashed on exit (SIGSEGV in g_object_unref). A process that never made a PDF
-    has nothing to free and skips the full collection (gunicorn workers exit every
-    max_requests)."""
+    has nothing to free and skips the full collection. (A gunicorn worker that ends normally
+    leaves with os._exit, gunicorn.conf.py, and has no teardown to crash in.)"""
     with _renderers_lock:
         if not _renderers:
             return
