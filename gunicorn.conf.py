@@ -3,7 +3,8 @@
     ./scripts/serve                  # or: gunicorn -c gunicorn.conf.py 'recovery:create_app()'
 
 Environment: RECOVERY_BIND (default 127.0.0.1:8000), RECOVERY_WORKERS (default 2 per CPU),
-RECOVERY_WORKER_MAX_MEMORY_MB (default 512: a worker holding more is replaced),
+RECOVERY_WORKER_MAX_MEMORY_MB (default 512: a worker holding that much more than at its
+start is replaced),
 RECOVERY_LOG_LEVEL (default INFO); the app's own settings as in the README.
 """
 
@@ -29,11 +30,11 @@ workers = int(os.environ.get("RECOVERY_WORKERS", 2 * multiprocessing.cpu_count()
 timeout = 30
 graceful_timeout = 30
 keepalive = 2
-# WeasyPrint holds on to memory: a worker holds about 150 MB after start-up, 280 MB after its
+# WeasyPrint holds on to memory: a process holds about 150 MB after start-up, 280 MB after its
 # first PDFs and 360 MB after 600 of the largest (measured in one process). A worker is replaced
-# after a request that leaves it holding more than RECOVERY_WORKER_MAX_MEMORY_MB (resident),
-# and in any case after max_requests (jittered, so they don't all restart at once). Each
-# replacement leaves a gap that the slowest requests of the moment fall into (README, load
+# after a request that leaves it holding RECOVERY_WORKER_MAX_MEMORY_MB more than when it
+# started, and in any case after max_requests (jittered, so they don't all restart at once).
+# Each replacement leaves a gap that the slowest requests of the moment fall into (README, load
 # benchmark), so it happens when it is needed rather than every thousand requests.
 worker_max_memory_mb = int(os.environ.get("RECOVERY_WORKER_MAX_MEMORY_MB", 512))
 max_requests = 10000
@@ -60,18 +61,19 @@ def when_ready(server: Any) -> None:
 
 def pre_fork(server: Any, worker: Any) -> None:
     """Move everything the master holds out of the garbage collector's sight before forking
-    (Python's advice for pre-fork servers, see gc.freeze): a worker's collections, and its exit
-    every max_requests, then skip the app's long-lived objects instead of walking (and so
-    copying) every page of them; a worker's life fell from ~0.5 s to ~0.1 s of CPU."""
+    (Python's advice for pre-fork servers, see gc.freeze): a worker's collections then skip
+    the app's long-lived objects instead of walking (and so copying) every page of them; a
+    worker's life fell from ~0.5 s to ~0.1 s of CPU."""
     gc.freeze()
 
 
 def post_fork(server: Any, worker: Any) -> None:
-    """Connections must never be shared between processes: a worker starts with an empty
-    pool of its own (the master opens none, but a pooled connection copied by fork would be
-    used by two processes at once). An app that never loaded the database module has no pool:
-    importing it here would cost every new worker about a second (the load benchmark's hello
-    world, whose workers are replaced every max_requests)."""
+    """Note the memory the worker starts with (post_request compares with it), and give it a
+    pool of its own: connections must never be shared between processes (the master opens
+    none, but a pooled connection copied by fork would be used by two processes at once). An
+    app that never loaded the database module has no pool: importing it here would cost every
+    new worker about a second (the load benchmark's hello world)."""
+    worker.resident_mb_at_start = _resident_mb()
     db = sys.modules.get("recovery.db")
     if db is None:
         return
@@ -81,9 +83,12 @@ def post_fork(server: Any, worker: Any) -> None:
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
-    """Replace a worker once it holds more memory than worker_max_memory_mb."""
-    if worker.alive and _resident_mb() > worker_max_memory_mb:
-        worker.log.info("Replacing worker: over %d MB of memory", worker_max_memory_mb)
+    """Replace a worker (after this request, as gunicorn does after max_requests) once it
+    holds worker_max_memory_mb more than when it started. Counting from the start leaves out
+    the pages shared with the master, so a large master can't make every worker look full."""
+    if worker.alive and _resident_mb() - worker.resident_mb_at_start > worker_max_memory_mb:
+        worker.log.info("Replacing worker: %d MB of memory more than at start",
+                        worker_max_memory_mb)
         worker.alive = False
 
 
@@ -99,12 +104,15 @@ def _resident_mb() -> float:
 
 
 def worker_exit(server: Any, worker: Any) -> None:
-    """A worker that ends normally (replaced after max_requests, or stopped) closes its
-    database connections, flushes its logs and leaves at once, without the interpreter's
-    teardown: that teardown touches every object the worker shares with the master, copying
-    each page of them, and took about 70 ms of CPU, during which the worker's place stood
-    empty (the load benchmark's p99, README). A worker failing to boot or crashing keeps its
-    exit code and the usual exit: the master reads that code to stop instead of looping."""
+    """A worker that ends normally (replaced, or stopped) closes its database connections,
+    flushes its logs and leaves at once, without the interpreter's teardown: that teardown
+    touches every object the worker shares with the master, copying each page of them, and
+    took about 70 ms of CPU, during which the worker's place stood empty (the load
+    benchmark's p99, README). A worker that fails to boot, can't load the app or dies of an
+    exception keeps its exit code and the usual exit: the master reads that code to stop
+    instead of respawning it forever."""
+    if worker.pid != os.getpid():  # the master also calls this, for a worker already gone
+        return
     ending = sys.exc_info()[1]  # gunicorn calls this while the worker's SystemExit unwinds
     if not isinstance(ending, SystemExit) or ending.code not in (0, None):
         return
