@@ -187,7 +187,8 @@ class RowGroup:
     noun: str  # a row's legend: "Contact 1"
     columns: tuple[Column, ...]
     rows: tuple[Mapping[str, str], ...]
-    legends: tuple[str, ...] = ()  # fixed legends instead of "noun n" (safety plan prompts)
+    legends: tuple[str, ...] = ()  # fixed legends instead of "noun n" (safety plan steps)
+    hints: tuple[str, ...] = ()  # per row, a fixed hint (a safety plan step's question)
     notes: tuple[str, ...] = ()  # per existing row: why we suggested it ("" for none)
     blank_rows: int = 3
     can_remove: bool = True
@@ -233,6 +234,7 @@ class RenderRow:
     remove: Field | None
     is_new: bool
     note: str = ""
+    hint: str = ""
 
 
 class PlanForm(FlaskForm):
@@ -274,7 +276,8 @@ class PlanForm(FlaskForm):
             RenderRow(group.legend(i),
                       [self[group.field_name(i, c.name)] for c in group.columns_for(i)],
                       self._fields.get(group.field_name(i, "remove")), i >= len(group.rows),
-                      group.notes[i] if i < len(group.notes) else "")
+                      group.notes[i] if i < len(group.notes) else "",
+                      group.hints[i] if i < len(group.hints) else "")
             for i in range(group.size)
         ]
 

@@ -249,10 +249,17 @@ def apply_harm_reduction(draft: PlanDraft, form: PlanForm, content: Content) -> 
 
 
 def safety_groups(draft: PlanDraft, content: Content) -> list[RowGroup]:
+    """One box per step, labelled with the step's title ("My warning signs", what the plan
+    keeps) and described by the question the safety plan's own pages ask. The examples come
+    too, except for the contacts steps: theirs speak of the safety plan's own page (the crisis
+    lines shown on it, numbers called with one tap), not of this one box of text."""
     columns = (Column("response", "My answer", MAX_TEXT, is_long=True),)
+    asked = {step.title: step.prompt if step.is_contacts else f"{step.prompt} {step.hint}"
+             for step in content.safety_plan.steps}
     return [RowGroup("safety_steps", SECTION_TITLES["safety_steps"], "Step", columns,
                      tuple({"response": s.response} for s in draft.safety_steps),
                      legends=tuple(s.prompt for s in draft.safety_steps),
+                     hints=tuple(asked.get(s.prompt, "") for s in draft.safety_steps),
                      blank_rows=0, can_remove=False)]
 
 

@@ -1,12 +1,17 @@
 """Someone says they have wished they were dead: crisis help comes at once, before any more
-questions, and leads the result page."""
+questions, and leads the result page; the plan made from it starts with a safety plan."""
 
 import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import answer_questionnaire, low_risk_answers, start_screening
+from tests.browser.flows import (
+    answer_questionnaire,
+    low_risk_answers,
+    make_plan,
+    start_screening,
+)
 from tests.browser.harness import Journey
 
 
@@ -33,3 +38,17 @@ def test_a_positive_suicide_answer_goes_straight_to_help(
     headings = main.locator("h1, h2").all_inner_texts()
     assert headings.index("Your safety comes first") < headings.index("Your screening result")
     trip.visit("result")
+
+    # The plan made from it starts with the safety plan; its edit form asks each step as the
+    # safety plan's own pages do: the box is named by the step and described by its question.
+    make_plan(page)
+    page.locator("#safety_steps").get_by_role("link", name=re.compile(r"^Edit")).click()
+    box = page.get_by_role("textbox", name="My warning signs", exact=True)
+    expect(box).to_have_accessible_description(
+        re.compile(r"^What tells you that a hard time may be starting\? Thoughts, feelings"))
+    trip.visit("plan-safety-edit")
+    box.fill("Not sleeping, staying in my room")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/plans/[^/]+(#safety_steps)?$"))
+    expect(page.locator("#safety_steps").locator("xpath=..")).to_contain_text(
+        "Not sleeping, staying in my room")

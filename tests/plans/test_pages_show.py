@@ -1,6 +1,6 @@
 """The plan page (plans/pages.py, display.py): every section, why, the PDFs, the safety plan."""
 
-from html import escape
+from html import escape, unescape
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -83,6 +83,20 @@ def test_someone_at_risk_gets_a_safety_plan_they_can_fill_in(
     notice = html[html.index("crisis-notice"):html.index("safety_steps-title")]
     assert 'href="tel:911"' in notice and 'href="tel:988"' in notice
     assert "My safety plan" in page and "Not filled in yet." in page
+
+    edit = client.get(edit_url(token, "safety_steps")).text
+    # Each box is labelled with its step and described by the question the step asks.
+    box = edit[edit.index('<label for="safety_steps-0-response"'):]
+    box = box[:box.index("</textarea>")]
+    assert "My warning signs" in box
+    assert "What tells you that a hard time may be starting?" in box
+    assert 'aria-describedby="safety_steps-0-response-hint"' in box
+    # A contacts step's examples speak of the safety plan's own page (crisis lines shown on
+    # it, tap-to-call numbers): here, only its question.
+    people = edit[edit.index('<label for="safety_steps-3-response"'):]
+    people = people[:people.index("</textarea>")]
+    assert "Who could you tell that you're struggling" in unescape(people)
+    assert "one tap" not in people and "shown here" not in edit
 
     data = open_section(client, token, "safety_steps")
     assert "safety_steps-0-remove" not in data
