@@ -70,16 +70,19 @@ def pre_fork(server: Any, worker: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     """Note the memory the worker starts with (post_request compares with it), and give it a
     pool of its own: connections must never be shared between processes (the master opens
-    none, but a pooled connection copied by fork would be used by two processes at once). An
-    app that never loaded the database module has no pool: importing it here would cost every
-    new worker about a second (the load benchmark's hello world)."""
+    none, but a pooled connection copied by fork would be used by two processes at once)."""
     worker.resident_mb_at_start = _resident_mb()
-    db = sys.modules.get("recovery.db")
-    if db is None:
-        return
-    engine = server.app.wsgi().extensions.get(db.ENGINE_KEY)
+    engine = _app_engine(server)
     if engine is not None:
         engine.dispose(close=False)
+
+
+def _app_engine(server: Any) -> Any:
+    """The app's database engine, or None for an app that never loaded the database module
+    (importing it just to look would cost every new worker about a second: the load
+    benchmark's hello world)."""
+    db = sys.modules.get("recovery.db")
+    return None if db is None else server.app.wsgi().extensions.get(db.ENGINE_KEY)
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
@@ -92,6 +95,9 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
         worker.alive = False
 
 
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _resident_mb() -> float:
     """This process's resident memory; 0 where /proc is missing (not Linux): then only
     max_requests replaces workers."""
@@ -100,7 +106,7 @@ def _resident_mb() -> float:
             resident_pages = int(statm.read().split()[1])
     except OSError:
         return 0.0
-    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return resident_pages * _PAGE_MB
 
 
 def worker_exit(server: Any, worker: Any) -> None:
@@ -116,11 +122,9 @@ def worker_exit(server: Any, worker: Any) -> None:
     ending = sys.exc_info()[1]  # gunicorn calls this while the worker's SystemExit unwinds
     if not isinstance(ending, SystemExit) or ending.code not in (0, None):
         return
-    db = sys.modules.get("recovery.db")
-    if db is not None:
-        engine = server.app.wsgi().extensions.get(db.ENGINE_KEY)
-        if engine is not None:
-            engine.dispose()
+    engine = _app_engine(server)
+    if engine is not None:
+        engine.dispose()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
